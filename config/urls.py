@@ -1,0 +1,31 @@
+"""Top-level routes: dashboards at /, the admin, the REST API under /api/v1/, health."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from inventory.base import views as base_views
+from inventory.base.forms import ThrottledAuthenticationForm
+
+api_v1 = [
+    path("", include("inventory.api.urls")),
+]
+
+urlpatterns = [
+    path("", base_views.HomeView.as_view(), name="home"),
+    path("healthz", base_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(
+        authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True),
+        name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inventory/", include("inventory.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler403 = "inventory.base.views.permission_denied"
+handler404 = "inventory.base.views.page_not_found"
+handler500 = "inventory.base.views.server_error"

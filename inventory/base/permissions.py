@@ -1,0 +1,73 @@
+"""One place that decides who may do what: role (global) permissions plus guardian grants.
+
+`restrict_queryset` backs every list (API, dashboards, admin, exports); `user_can` backs
+every single-object decision. A model may narrow what a role sees with a classmethod
+`restrict_visibility(queryset, user, action)` (e.g. confidential assets stay within their
+team unless granted), applied on every path.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+__all__ = ["permission_name", "restrict_queryset", "user_can", "user_has_any_permission"]
+
+STANDARD_ACTIONS = ("view", "add", "change", "delete")
+
+
+def permission_name(model: type[Model], action: str) -> str:
+    """`app_label.codename` for an action (`view`) or a custom codename (`promote_mlmodel`)."""
+    opts = model._meta
+    codename = f"{action}_{opts.model_name}" if action in STANDARD_ACTIONS else action
+    return f"{opts.app_label}.{codename}"
+
+
+def _is_active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def restrict_queryset(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+    """Narrow `queryset` to the rows `user` may `action`."""
+    if not _is_active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    model = queryset.model
+    perm = permission_name(model, action)
+    granted = get_objects_for_user(
+        user, perm, klass=model, accept_global_perms=False, with_superuser=False
+    ).values("pk")
+    narrow = getattr(model, "restrict_visibility", None)
+    if not user.has_perm(perm):
+        restricted = queryset.filter(pk__in=granted)
+    elif narrow is None:
+        restricted = queryset
+    else:
+        visible = narrow(queryset, user, action).values("pk")
+        restricted = queryset.filter(Q(pk__in=visible) | Q(pk__in=granted))
+    deny = getattr(model, "apply_denials", None)
+    return deny(restricted, user, action) if deny is not None else restricted
+
+
+def user_can(user, action: str, obj: Model | None = None, model: type[Model] | None = None) -> bool:
+    """Whether `user` may `action` on `obj` (or, without `obj`, on `model` as a whole)."""
+    if not _is_active(user):
+        return False
+    model = model or type(obj)
+    if obj is None:
+        return user.is_superuser or user.has_perm(permission_name(model, action))
+    if user.is_superuser:
+        return True
+    return restrict_queryset(model._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def user_has_any_permission(user, action: str, model: type[Model]) -> bool:
+    """Whether `user` holds `action` on `model` globally or on at least one object."""
+    if user_can(user, action, model=model):
+        return True
+    if not _is_active(user):
+        return False
+    return get_objects_for_user(
+        user, permission_name(model, action), klass=model, accept_global_perms=False
+    ).exists()

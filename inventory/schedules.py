@@ -1,0 +1,15 @@
+"""Beat schedules declared in code; `manage.py sync_schedules` writes them to the database,
+where they stay editable in the admin (Periodic tasks)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+# name: (task, every, kwargs). Other apps add theirs to this mapping in their ready().
+SCHEDULES: dict[str, tuple[str, timedelta, dict]] = {
+    "Worker heartbeat": ("inventory.health", timedelta(seconds=60), {}),
+    "Outbox sweep": (
+        "inventory.outbox_sweep", timedelta(seconds=settings.CUSTODIA_OUTBOX_SWEEP_SECONDS), {}
+    ),
+    "Prune routine job runs": ("inventory.prune_job_runs", timedelta(hours=6), {}),
+}
