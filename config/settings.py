@@ -230,11 +230,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("CUSTODIA_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Development and tests serve assets straight from the apps and packages; production serves
+# the hashed, compressed copies `collectstatic` writes to STATIC_ROOT.
+WHITENOISE_USE_FINDERS = env.bool("CUSTODIA_STATIC_FROM_FINDERS", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(CUSTODIA_ARTIFACT_ROOT)}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                    if WHITENOISE_USE_FINDERS
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CUSTODIA_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
 

@@ -1,0 +1,37 @@
+# Custodia: `make run` serves the portal with demo data; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# The embedded default: SQLite, no Redis, debug on (never use these values in production).
+RUN_ENV := DJANGO_DEBUG=1
+# Tests run with production-like settings, minus TLS (the test server speaks plain HTTP).
+TEST_ENV := DJANGO_DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production \
+	CUSTODIA_SSL_REDIRECT=0 CUSTODIA_SECURE_COOKIES=0 CUSTODIA_STATIC_FROM_FINDERS=1
+
+.PHONY: run test lint venv clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet ".[test]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py sync_schedules
+	$(RUN_ENV) $(PY) manage.py load_demo_data
+	$(RUN_ENV) PORT=$(PORT) VENV=$(VENV) sh scripts/run-portal.sh
+
+test: venv
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var staticfiles test-output .pytest_cache

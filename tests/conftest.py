@@ -1,0 +1,89 @@
+"""Shared fixtures: one user per role, a refused user, API clients."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from inventory.roles import Role
+from tests.factories import UserFactory
+
+ROLE_FIXTURES = {
+    "data_scientist": Role.DATA_SCIENTIST,
+    "model_owner": Role.MODEL_OWNER,
+    "validator": Role.VALIDATOR,
+    "compliance_officer": Role.COMPLIANCE_OFFICER,
+    "risk_officer": Role.RISK_OFFICER,
+    "auditor": Role.AUDITOR,
+    "cab_member": Role.CAB_MEMBER,
+    "platform_admin": Role.PLATFORM_ADMIN,
+}
+
+
+def _role_user(name: str, role: str):
+    return UserFactory(username=name, roles=[role], is_staff=role in Role.STAFF)
+
+
+@pytest.fixture
+def data_scientist(db):
+    return _role_user("data_scientist", Role.DATA_SCIENTIST)
+
+
+@pytest.fixture
+def model_owner(db):
+    return _role_user("model_owner", Role.MODEL_OWNER)
+
+
+@pytest.fixture
+def validator(db):
+    return _role_user("validator", Role.VALIDATOR)
+
+
+@pytest.fixture
+def compliance_officer(db):
+    return _role_user("compliance_officer", Role.COMPLIANCE_OFFICER)
+
+
+@pytest.fixture
+def risk_officer(db):
+    return _role_user("risk_officer", Role.RISK_OFFICER)
+
+
+@pytest.fixture
+def auditor(db):
+    return _role_user("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
+def cab_member(db):
+    return _role_user("cab_member", Role.CAB_MEMBER)
+
+
+@pytest.fixture
+def platform_admin(db):
+    return _role_user("platform_admin", Role.PLATFORM_ADMIN)
+
+
+@pytest.fixture
+def refused_user(db):
+    """Signed in, no role, no grants: every governed page and endpoint must refuse them."""
+    return UserFactory(username="refused")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_client_for():
+    """`api_client_for(user)`: a client authenticated with the user's API token."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+        return client
+
+    return make

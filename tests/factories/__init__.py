@@ -1,0 +1,7 @@
+import factory
+
+from .users import UserFactory
+
+factory.random.reseed_random("custodia")
+
+__all__ = ["UserFactory"]
