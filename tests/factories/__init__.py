@@ -1,4 +1,4 @@
-import factory
+import factory.random
 
 from .users import UserFactory
 
