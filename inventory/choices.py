@@ -23,3 +23,78 @@ class OutboxStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Completed"
     FAILED = "failed", "Failed"
+
+
+class AssetType(models.TextChoices):
+    """Asset types that metadata standards, naming conventions and scopes apply to."""
+
+    MODEL = "mlmodel", "Model"
+    MODEL_VERSION = "modelversion", "Model version"
+    DATASET = "dataset", "Dataset"
+    FEATURE = "feature", "Feature"
+    PIPELINE = "pipeline", "Pipeline"
+
+
+class TrackedArtefact(models.TextChoices):
+    MODEL = "model", "Model artefact"
+    DATA = "data", "Data"
+    FEATURES = "features", "Features"
+    PIPELINE_CODE = "pipeline_code", "Pipeline code"
+
+
+class ModelStage(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REGISTERED = "registered", "Registered"
+    VALIDATED = "validated", "Validated"
+    STAGING = "staging", "Staging"
+    PRODUCTION = "production", "Production"
+    DEPRECATED = "deprecated", "Deprecated"
+    ARCHIVED = "archived", "Archived"
+    RETIRED = "retired", "Retired"
+
+
+class RiskTier(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+class AssetClassification(models.TextChoices):
+    DIGITAL_INVENTORY = "digital_inventory", "Digital inventory"
+    INTELLECTUAL_PROPERTY = "intellectual_property", "Intellectual property (intangible asset)"
+    EXPENSED = "expensed", "Expensed"
+
+
+class Origin(models.TextChoices):
+    INTERNAL = "internal", "Built in-house"
+    VENDOR = "vendor", "Third-party vendor"
+    OPEN_WEIGHTS = "open_weights", "Open-weights model"
+
+
+class PurposeCategory(models.TextChoices):
+    RESEARCH = "research", "Research and experimentation"
+    INTERNAL_OPERATIONS = "internal_operations", "Internal operations"
+    CUSTOMER_FACING = "customer_facing", "Customer-facing product"
+    REGULATORY = "regulatory", "Regulatory reporting"
+
+
+class Redistribution(models.TextChoices):
+    ALLOWED = "allowed", "May be redistributed"
+    CONDITIONS = "conditions", "Redistribution with conditions"
+    PROHIBITED = "prohibited", "May not be redistributed"
+    NOT_APPLICABLE = "not_applicable", "Not applicable (internal)"
+
+
+class Sensitivity(models.TextChoices):
+    PUBLIC = "public", "Public"
+    INTERNAL = "internal", "Internal"
+    CONFIDENTIAL = "confidential", "Confidential"
+    PII = "pii", "Personal data (PII)"
+    PHI = "phi", "Health data (PHI)"
+    FINANCIAL = "financial", "Financial"
+
+
+class StorageMode(models.TextChoices):
+    HELD = "held", "Held by Custodia (full copy)"
+    REFERENCED = "referenced", "Referenced (external storage)"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 
 from inventory.roles import Role
 
-DEMO_PASSWORD = "custodia-demo"  # noqa: S105  (demo accounts on a local SQLite database only)
+DEMO_PASSWORD = "custodia-demo"
 
 DEMO_USERS = [
     # username, full name, role

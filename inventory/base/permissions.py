@@ -1,14 +1,16 @@
 """One place that decides who may do what: role (global) permissions plus guardian grants.
 
 `restrict_queryset` backs every list (API, dashboards, admin, exports); `user_can` backs
-every single-object decision. A model may narrow what a role sees with a classmethod
+every single-object decision. Explicit `PermissionDenial`s win over both. A model may
+narrow what a role sees with a classmethod
 `restrict_visibility(queryset, user, action)` (e.g. confidential assets stay within their
 team unless granted), applied on every path.
 """
 
 from __future__ import annotations
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BigIntegerField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 from guardian.shortcuts import get_objects_for_user
 
 __all__ = ["permission_name", "restrict_queryset", "user_can", "user_has_any_permission"]
@@ -46,8 +48,21 @@ def restrict_queryset(queryset: QuerySet, user, action: str = "view") -> QuerySe
     else:
         visible = narrow(queryset, user, action).values("pk")
         restricted = queryset.filter(Q(pk__in=visible) | Q(pk__in=granted))
-    deny = getattr(model, "apply_denials", None)
-    return deny(restricted, user, action) if deny is not None else restricted
+    return _without_denied(restricted, user, action)
+
+
+def _without_denied(queryset: QuerySet, user, action: str) -> QuerySet:
+    """Explicit denials win over roles and grants; denying `view` hides the row altogether."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from inventory.models import PermissionDenial
+
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    denied = PermissionDenial.objects.filter(
+        Q(user=user) | Q(group__in=user.groups.values("pk")),
+        content_type=content_type, action__in={action, "view"},
+    ).values(denied_id=Cast("object_id", BigIntegerField()))
+    return queryset.exclude(pk__in=denied)
 
 
 def user_can(user, action: str, obj: Model | None = None, model: type[Model] | None = None) -> bool:

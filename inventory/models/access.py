@@ -1,0 +1,67 @@
+"""Access configuration: explicit denials that win over roles, and users' saved searches."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+
+__all__ = ["PermissionDenial", "SavedSearch"]
+
+
+class PermissionDenial(models.Model):
+    """An explicit deny of an action on one object for a user or a group; wins over roles."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="permission_denials")
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="permission_denials")
+    action = models.CharField(max_length=60, help_text="view, change, delete or a custom codename; "
+                                                       "denying view hides the object entirely.")
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "action", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, group__isnull=True)
+                | models.Q(user__isnull=True, group__isnull=False),
+                name="permissiondenial_user_xor_group",
+                violation_error_message="A denial names either a user or a group."),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user or self.group
+        return f"Deny {self.action} on {self.content_type.model} {self.object_id} to {who}"
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.user_id) == bool(self.group_id):
+            raise ValidationError("Name either a user or a group.")
+
+
+class SavedSearch(models.Model):
+    """A user's named filter of a list page, reopened with one click."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="saved_searches")
+    page = models.CharField(max_length=100, help_text="Route name of the list page.")
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["page", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="savedsearch_unique_name",
+                                    violation_error_message="You already have a search with this name."),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

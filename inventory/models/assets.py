@@ -1,0 +1,240 @@
+"""Catalogue assets: teams, tags, and the governed assets (models, datasets, features, pipelines)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from inventory.base.models import GovernedModel, GovernedQuerySet
+from inventory.choices import (
+    AssetClassification,
+    ModelStage,
+    Origin,
+    PurposeCategory,
+    Redistribution,
+    RiskTier,
+    Sensitivity,
+    StorageMode,
+    TrackedArtefact,
+)
+
+__all__ = [
+    "Asset",
+    "ComplianceTag",
+    "Dataset",
+    "Feature",
+    "MLModel",
+    "Pipeline",
+    "Tag",
+    "Team",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Ownership and classification vocabularies
+# --------------------------------------------------------------------------------------
+class Team(GovernedModel):
+    """A team within a business unit: owns assets and bears their cost."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    business_unit = models.CharField(max_length=100, db_index=True)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A free tag, created on first use."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComplianceTag(GovernedModel):
+    """A controlled tag (e.g. `gdpr-art22`, `sr-11-7`): only administrators create them."""
+
+    name = models.CharField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --------------------------------------------------------------------------------------
+# Assets
+# --------------------------------------------------------------------------------------
+class AssetQuerySet(GovernedQuerySet):
+    def for_list(self):
+        return self.select_related("team", "owner", "steward").prefetch_related(
+            "tags", "compliance_tags")
+
+
+class Asset(GovernedModel):
+    """Fields every catalogue asset shares: name, purpose, ownership, tags, scope."""
+
+    name = models.CharField(max_length=100, db_index=True)
+    purpose = models.TextField(blank=True, help_text="What the asset is for, in plain words.")
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="owned_%(class)ss",
+                              help_text="Accountable for the asset.")
+    steward = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="stewarded_%(class)ss",
+                                help_text="Looks after its quality and access day to day.")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="%(class)ss")
+    domain = models.CharField(max_length=60, blank=True, db_index=True,
+                              help_text="Business domain, e.g. credit, fraud, marketing.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="%(class)ss")
+    compliance_tags = models.ManyToManyField(ComplianceTag, blank=True, related_name="%(class)ss")
+    confidential = models.BooleanField(
+        default=False, db_index=True,
+        help_text="Visible only to its team and to people it is explicitly shared with.")
+    tracked_artefacts = models.JSONField(
+        default=list, blank=True,
+        help_text="Which artefacts of this asset are tracked and versioned: "
+                  + ", ".join(TrackedArtefact.values) + ".")
+
+    objects = AssetQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def restrict_visibility(cls, queryset, user, action: str):
+        """Confidential assets stay within their team (explicit grants are added on top)."""
+        return queryset.filter(Q(confidential=False) | Q(team__members=user)).distinct()
+
+
+class MLModel(Asset):
+    """A registered model: what it is for, who owns it, where it came from, its risk."""
+
+    stage = models.CharField(max_length=20, choices=ModelStage.choices, default=ModelStage.DRAFT,
+                             db_index=True, help_text="Lifecycle stage of the latest version.")
+    risk_tier = models.CharField(max_length=10, choices=RiskTier.choices, default=RiskTier.MEDIUM,
+                                 db_index=True)
+    purpose_category = models.CharField(max_length=30, choices=PurposeCategory.choices,
+                                        default=PurposeCategory.INTERNAL_OPERATIONS)
+    development_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                           help_text="Capitalisable development cost, in EUR.")
+    classification = models.CharField(max_length=30, choices=AssetClassification.choices,
+                                      blank=True, db_index=True)
+    classification_rationale = models.TextField(blank=True)
+    # Third-party and open-weight models
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.INTERNAL,
+                              db_index=True)
+    supplier = models.CharField(max_length=120, blank=True)
+    source_url = models.URLField(blank=True)
+    licence = models.CharField(max_length=200, blank=True, db_index=True,
+                               help_text="SPDX licence identifier or expression, e.g. Apache-2.0.")
+    permitted_uses = models.TextField(blank=True)
+    redistribution = models.CharField(max_length=20, choices=Redistribution.choices,
+                                      default=Redistribution.NOT_APPLICABLE, db_index=True)
+    redistribution_terms = models.TextField(blank=True)
+    attribution = models.TextField(blank=True, help_text="Attribution the licence requires.")
+    # Current metadata (each version records its own as well)
+    training_date = models.DateField(null=True, blank=True)
+    input_schema = models.JSONField(null=True, blank=True, help_text="A JSON Schema document.")
+    output_schema = models.JSONField(null=True, blank=True, help_text="A JSON Schema document.")
+    evaluation_metrics = models.JSONField(default=dict, blank=True,
+                                          help_text='Metric name to value, e.g. {"auc": 0.82}.')
+    training_environment = models.TextField(blank=True)
+    inference_requirements = models.TextField(blank=True)
+    ever_in_production = models.BooleanField(
+        default=False, editable=False,
+        help_text="Set when any version reaches production; such a model can never be deleted.")
+
+    class Meta(Asset.Meta):
+        verbose_name = "model"
+        verbose_name_plural = "models"
+        permissions = [
+            ("request_promotion_mlmodel", "Can request promotion of a model"),
+            ("promote_mlmodel", "Can promote a model"),
+            ("deprecate_mlmodel", "Can deprecate a model"),
+        ]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="mlmodel_name_ci_unique",
+                                    violation_error_message="A model with this name already exists."),
+        ]
+        indexes = [
+            models.Index(fields=["team", "stage"]),
+            models.Index(fields=["risk_tier", "stage"]),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:mlmodel_detail", args=[self.pk])
+
+
+class Dataset(Asset):
+    """A dataset (its versions record the exact bytes; provenance lives in lineage)."""
+
+    sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices,
+                                   default=Sensitivity.INTERNAL, db_index=True)
+    storage_mode = models.CharField(max_length=20, choices=StorageMode.choices,
+                                    default=StorageMode.REFERENCED)
+    residency_region = models.CharField(max_length=40, blank=True, db_index=True,
+                                        help_text="Where the data must stay, e.g. eu, us.")
+
+    class Meta(Asset.Meta):
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="dataset_name_ci_unique",
+                                    violation_error_message="A dataset with this name already exists."),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:dataset_detail", args=[self.pk])
+
+
+class Feature(Asset):
+    """A feature served to models (from a feature store or computed in a pipeline)."""
+
+    data_type = models.CharField(max_length=40, blank=True)
+    dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="features")
+    transformation = models.TextField(blank=True, help_text="How the feature is computed.")
+
+    class Meta(Asset.Meta):
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="feature_name_ci_unique",
+                                    violation_error_message="A feature with this name already exists."),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:feature_detail", args=[self.pk])
+
+
+class Pipeline(Asset):
+    """A training or inference pipeline, with where its code lives."""
+
+    repository_url = models.URLField(blank=True)
+    orchestrator = models.CharField(max_length=60, blank=True, help_text="Airflow, Kubeflow, ...")
+    schedule = models.CharField(max_length=60, blank=True)
+
+    class Meta(Asset.Meta):
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="pipeline_name_ci_unique",
+                                    violation_error_message="A pipeline with this name already exists."),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventory:pipeline_detail", args=[self.pk])
