@@ -10,7 +10,7 @@ RUN_ENV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production \
 	CUSTODIA_SSL_REDIRECT=0 CUSTODIA_SECURE_COOKIES=0 CUSTODIA_STATIC_FROM_FINDERS=1
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv node clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -21,17 +21,26 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# Browser-side test tools (axe-core for the accessibility checks), pinned by package-lock.json.
+# Without npm the browser accessibility tests skip (or fail under CUSTODIA_REQUIRE_SERVICES=1).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm not found: browser accessibility checks will be skipped"; fi
+
+node: node_modules/.installed
+
 run: venv
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py sync_schedules
 	$(RUN_ENV) $(PY) manage.py load_demo_data
 	$(RUN_ENV) PORT=$(PORT) VENV=$(VENV) sh scripts/run-portal.sh
 
-test: venv
+test: venv node
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf var staticfiles test-output .pytest_cache
+	rm -rf var staticfiles test-output .pytest_cache node_modules

@@ -20,6 +20,7 @@ HOW_TO = {
     "redis": "set REDIS_URL=redis://127.0.0.1:6379/0 to run it against Redis",
     "redis-server": "install redis-server (apt-get install -y redis-server) to run it",
     "chromium": "install Chromium and its driver (apt-get install -y chromium chromium-driver)",
+    "axe-core": "install the browser test tools with npm (`make node`, i.e. npm ci)",
 }
 
 

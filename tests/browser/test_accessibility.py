@@ -1,0 +1,84 @@
+"""axe-core finds no serious or critical WCAG 2.1 AA problems on the main pages (UX.md)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from inventory.choices import AccessAction, JobStatus
+from inventory.models import JobRun
+from inventory.roles import Role
+from inventory.services.audit import access_event_record
+from tests.browser.conftest import format_violations
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def compliance_user(transactional_db):
+    return UserFactory(username="cora", first_name="Cora", last_name="Lind",
+                       roles=[Role.COMPLIANCE_OFFICER])
+
+
+def _assert_accessible(browser) -> None:
+    violations = browser.axe_violations()
+    assert violations == [], f"axe-core on {browser.path}:\n{format_violations(violations)}"
+
+
+def test_login_page_is_accessible(browser):
+    browser.open(reverse("login"), "login")
+    _assert_accessible(browser)
+
+
+def test_login_page_with_an_error_is_accessible(browser):
+    browser.open(reverse("login"), "login")
+    browser.fill(username="nobody", password="wrong").submit("main form", "login-refused")
+    assert browser.exists(".alert-danger")
+    _assert_accessible(browser)
+
+
+def test_home_dashboard_is_accessible(browser, compliance_user):
+    browser.login("cora")
+    assert browser.path == reverse("home")
+    _assert_accessible(browser)
+
+
+def test_list_page_with_rows_and_filters_is_accessible(browser, compliance_user):
+    for index, status in enumerate([JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.RUNNING]):
+        JobRun.objects.create(name=f"integrity-check-{index}", actor="job:test", status=status,
+                              progress=100 if status != JobStatus.RUNNING else 40)
+    browser.login("cora")
+
+    browser.open(reverse("inventory:jobrun_list") + "?sort=-created_at", "job-runs")
+
+    assert browser.text("[data-testid=result-count]").startswith("3 results")
+    assert browser.exists("[data-testid=object-table] tbody tr")
+    _assert_accessible(browser)
+
+
+def test_access_log_list_is_accessible(browser, compliance_user):
+    for _ in range(2):
+        access_event_record(user=compliance_user, action=AccessAction.EXPORT, query="status=failed",
+                            result_count=2)
+    browser.login("cora")
+
+    browser.open(reverse("inventory:accessevent_list"), "access-log")
+
+    assert "2 results" in browser.text("[data-testid=result-count]")
+    _assert_accessible(browser)
+
+
+def test_empty_list_is_accessible(browser, compliance_user):
+    browser.login("cora")
+    browser.open(reverse("inventory:jobrun_list"), "job-runs-empty")
+    assert "Nothing here yet" in browser.text("main")
+    _assert_accessible(browser)
+
+
+def test_refused_page_is_accessible(browser):
+    UserFactory(username="nobody")
+    browser.login("nobody")
+    browser.open(reverse("inventory:accessevent_list"), "access-log-refused")
+    assert "not allowed" in browser.text("main h1")
+    _assert_accessible(browser)

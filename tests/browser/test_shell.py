@@ -1,0 +1,95 @@
+"""The UI shell in a real browser: sign in and out, refused pages, login throttling."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from inventory.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_login_form_leads_to_dashboard_with_name_and_role(browser):
+    UserFactory(username="clara", first_name="Clara", last_name="Oswald",
+                roles=[Role.COMPLIANCE_OFFICER])
+
+    browser.login("clara")
+
+    assert browser.path == reverse("home")
+    assert browser.stylesheet_applied()
+    user_badge = browser.text("[data-testid=current-user]")
+    assert "Clara Oswald" in user_badge
+    assert "Compliance officer" in user_badge
+    assert "Welcome, Clara Oswald" in browser.text("main")
+    # The role's menu reaches the access log, a governed page this role may open.
+    assert browser.exists(f"a[href='{reverse('inventory:accessevent_list')}']")
+    assert browser.console_errors() == []
+
+
+def test_wrong_password_keeps_user_on_the_form(browser):
+    UserFactory(username="dora", roles=[Role.AUDITOR])
+
+    browser.login("dora", password="not-the-password")
+
+    assert browser.path.startswith(reverse("login"))
+    assert "correct username and password" in browser.text(".alert-danger")
+    # The user name is kept, so only the password has to be typed again.
+    assert browser.find("input[name=username]").get_attribute("value") == "dora"
+
+
+def test_sign_out_returns_to_login_and_forgets_the_session(browser):
+    UserFactory(username="ellis", roles=[Role.AUDITOR])
+    browser.login("ellis")
+    assert browser.path == reverse("home")
+
+    browser.submit("nav form[action$='/logout/']", "signed-out")
+
+    assert browser.path.startswith(reverse("login"))
+    assert not browser.exists("[data-testid=current-user]")
+    browser.open(reverse("home"), "home-after-sign-out")
+    assert browser.path.startswith(reverse("login"))
+
+
+def test_user_without_role_sees_styled_403_on_a_governed_page(browser):
+    UserFactory(username="nobody")
+    browser.login("nobody")
+    assert "no role yet" in browser.text("main")
+
+    browser.open(reverse("inventory:jobrun_list"), "job-runs-refused")
+
+    assert "You are not allowed to open this page" in browser.text("main h1")
+    assert browser.stylesheet_applied()
+    assert "No role" in browser.text("[data-testid=current-user]")
+    # The way out works.
+    browser.find("main a.btn").click()
+    browser.screenshot("back-home")
+    assert browser.path == reverse("home")
+
+
+def test_unknown_page_is_a_styled_404(browser):
+    UserFactory(username="fay", roles=[Role.AUDITOR])
+    browser.login("fay")
+
+    browser.open("/no/such/page/", "not-found")
+
+    assert "This page does not exist" in browser.text("main h1")
+    assert browser.stylesheet_applied()
+
+
+def test_login_is_throttled_after_repeated_failures(browser, settings):
+    settings.CUSTODIA_LOGIN_MAX_FAILURES = 3
+    UserFactory(username="gale", roles=[Role.AUDITOR])
+
+    for attempt in range(settings.CUSTODIA_LOGIN_MAX_FAILURES):
+        browser.open(reverse("login"), f"attempt-{attempt + 1}")
+        browser.fill(username="gale", password="wrong").submit("main form", f"failed-{attempt + 1}")
+        assert "correct username and password" in browser.text(".alert-danger")
+
+    # Even the right password is refused while the cool-down lasts.
+    browser.login("gale")
+
+    assert browser.path.startswith(reverse("login"))
+    assert "Too many failed sign-in attempts" in browser.text(".alert-danger")
+    assert "Wait a few minutes" in browser.text(".alert-danger")
