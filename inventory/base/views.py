@@ -73,6 +73,8 @@ class ObjectListView(RestrictedViewMixin, TemplateView):
         data = {k: v if len(v) > 1 else v[0] for k, v in data.items()}
         filterset = self.filterset_class(data or None, queryset=self.get_queryset(),
                                          request=self.request) if self.filterset_class else None
+        if filterset is not None:
+            _style_filter_form(filterset.form)
         queryset = filterset.qs if filterset is not None and filterset.is_valid() else (
             self.get_queryset() if filterset is None or not data else self.get_queryset().none())
         return filterset, self.sorted(queryset)
@@ -156,6 +158,17 @@ class ObjectListView(RestrictedViewMixin, TemplateView):
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
         return response
+
+
+def _style_filter_form(form) -> None:
+    """Give filter widgets Bootstrap's look (FilterSets are shared with the API, so the
+    styling belongs to the page, not to the filter declarations)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if getattr(widget, "input_type", "") in ("checkbox", "radio", "hidden"):
+            continue
+        css = "form-select form-select-sm" if hasattr(widget, "choices") else "form-control form-control-sm"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def _prefetches(queryset) -> bool:
