@@ -31,7 +31,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Keep a request fast when the broker is unreachable: one try, short timeouts.
+# Keep a request fast when the broker is unreachable: one connection attempt (bounded by the
+# transport's socket_connect_timeout), no retries; the sweep tries again later.
 _PUBLISH_OPTIONS = {"retry": False}
 
 
@@ -59,11 +60,15 @@ def _publish(message_id: int) -> bool:
             return False
         message.attempts += 1
         try:
-            app.send_task(
-                message.task_name, args=message.args,
-                kwargs={**message.kwargs, "outbox_id": message.pk},
-                **_PUBLISH_OPTIONS,
-            )
+            with app.producer_or_acquire() as producer:
+                # `retry=False` alone still lets kombu retry the connection for seconds
+                # (its default channel reconnects with back-off): connect once, here.
+                producer.connection.ensure_connection(max_retries=0)
+                app.send_task(
+                    message.task_name, args=message.args,
+                    kwargs={**message.kwargs, "outbox_id": message.pk},
+                    producer=producer, **_PUBLISH_OPTIONS,
+                )
         except Exception as error:  # broker unreachable: the sweep will try again
             logger.warning("Outbox message %s kept for later: %s", message.pk, error)
             message.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -1,0 +1,114 @@
+"""The outbox when Redis is down: the write returns at once, the work waits, then runs exactly once.
+
+Uses a private redis-server that the test stops and starts; the machine's Redis is not touched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from celery.signals import task_postrun
+
+from config.celery import app as celery_app
+from inventory.choices import JobStatus, OutboxStatus
+from inventory.models import JobRun, OutboxMessage
+from inventory.services.job_runs import job_run_submit
+from inventory.services.jobs import outbox_sweep
+from tests.integration.conftest import (
+    PrivateRedis,
+    celery_broker,
+    redis_transport_options,
+    wait_for,
+    worker,
+)
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def private_broker(private_redis: PrivateRedis) -> Iterator[PrivateRedis]:
+    with celery_broker(private_redis.url, redis_transport_options()):
+        yield private_redis
+
+
+@pytest.fixture
+def task_results() -> Iterator[list[tuple[str, object]]]:
+    """(task name, return value) of every task the in-thread worker completes."""
+    results: list[tuple[str, object]] = []
+
+    def record(sender=None, retval=None, **kwargs) -> None:
+        results.append((sender.name, retval))
+
+    task_postrun.connect(record, weak=False)
+    yield results
+    task_postrun.disconnect(record)
+
+
+def _status(run: JobRun) -> str:
+    run.refresh_from_db()
+    return run.status
+
+
+def test_write_during_broker_outage_is_fast_and_work_runs_once_later(
+    private_broker: PrivateRedis, task_results: list
+) -> None:
+    # The broker works: a first run goes through, so the web process holds a pooled
+    # connection when Redis disappears (the realistic case).
+    with worker():
+        before = job_run_submit(name="inventory.health")
+        wait_for(lambda: _status(before) == JobStatus.SUCCEEDED, what="the first run")
+
+    private_broker.stop()
+    started = time.monotonic()
+    run = job_run_submit(name="inventory.health")
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 2, f"a write blocked {elapsed:.1f} s on the unreachable broker"
+    message = OutboxMessage.objects.get(kwargs__job_run_id=run.pk)
+    assert message.status == OutboxStatus.PENDING
+    assert message.attempts == 1 and message.last_error
+    assert _status(run) == JobStatus.QUEUED
+    started = time.monotonic()
+    assert outbox_sweep() == 0, "the sweep cannot hand anything over while Redis is down"
+    assert time.monotonic() - started < 2
+
+    private_broker.start()
+    assert outbox_sweep() == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    with worker():
+        wait_for(lambda: _status(run) == JobStatus.SUCCEEDED, what="the delayed run")
+        wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.DONE,
+                 what="the outbox message to be marked done")
+        run.refresh_from_db()
+        first_finish, first_log = run.finished_at, run.log
+
+        # A second sweep finds nothing; a duplicate delivery of the same message (as after
+        # a lost acknowledgement) reaches the worker and is skipped.
+        assert outbox_sweep() == 0
+        celery_app.send_task(message.task_name, args=message.args,
+                             kwargs={**message.kwargs, "outbox_id": message.pk})
+        wait_for(lambda: len(task_results) == 3, what="the duplicate delivery to be processed")
+
+    assert task_results[-1] == ("inventory.health", {"skipped": "this work already ran"})
+    assert [name for name, _ in task_results] == ["inventory.health"] * 3
+    run.refresh_from_db()
+    assert (run.status, run.finished_at, run.log) == (JobStatus.SUCCEEDED, first_finish, first_log)
+    assert JobRun.objects.count() == 2, "the duplicate must not create a run of its own"
+    assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.DONE
+
+
+def test_rolled_back_write_sends_nothing(private_broker: PrivateRedis, task_results: list) -> None:
+    """Work enqueued in a transaction that fails is never handed to the broker."""
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        job_run_submit(name="inventory.health")
+        raise RuntimeError("the request failed after enqueueing")
+
+    assert not OutboxMessage.objects.exists() and not JobRun.objects.exists()
+    with worker():
+        time.sleep(1)
+    assert task_results == []
