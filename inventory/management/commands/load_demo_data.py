@@ -3,15 +3,19 @@
 from django.db import transaction
 
 from inventory.base.commands import AuditedCommand
-from inventory.demo import DEMO_PASSWORD, demo_users_load
+from inventory.demo import DEMO_PASSWORD, DEMO_USERS, demo_users_load
 
 
 class Command(AuditedCommand):
     help = "Create demo users (one per role) and a demo inventory; safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--logins-only", action="store_true",
+                            help="Only print the demo logins; write nothing.")
+
     @transaction.atomic
-    def handle(self, *args, **options):
-        users = demo_users_load()
+    def handle(self, *args, logins_only: bool = False, **options):
+        users = [(name, role) for name, _, role in DEMO_USERS] if logins_only else demo_users_load()
         self.stdout.write(self.style.SUCCESS("Demo logins (password for all: "
                                              f"{DEMO_PASSWORD}):"))
         for username, role in users:
