@@ -32,6 +32,9 @@ class GovernedViewSet(RestrictedReadOnlyViewSet, viewsets.ModelViewSet):
     """Create/update/delete through the `create_object`/`update_object`/`delete_object`
     hooks (which call services), in one transaction, with the request's user and reason."""
 
+    # DELETE takes its reason from the query string; the strict filter backend must accept it.
+    extra_query_parameters = ("change_reason",)
+
     def _reason(self, serializer=None, default: str = "") -> str:
         data = serializer.validated_data if serializer is not None else self.request.data
         return (data.get("change_reason") if hasattr(data, "get") else "") or default

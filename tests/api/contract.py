@@ -1,0 +1,87 @@
+"""The API contract registry: every `/api/v1/` resource, and what the contract suite needs to
+prove its permissions, history, validation and query counts (CONVENTIONS.md, "Tests").
+
+`tests/api/test_contract.py` runs every check below for every entry in `RESOURCES`; a new
+resource gets them all by adding one entry. Entry format (`Resource`):
+
+    Resource(
+        name="models",                              # test id; the URL path segment is usual
+        route="inventory-api:mlmodel",              # route prefix: "-list"/"-detail" are added
+        factory=MLModelFactory,                     # factory(**kwargs) -> one saved row
+        read_only=False,                            # True: list/retrieve only, no write checks
+        # Writable resources only. Each payload is a callable so it can create what it
+        # refers to (a team, an owner) and return ids; it receives the acting user.
+        valid_payload=lambda user: {"name": "credit-default-xgb", "team": TeamFactory().pk},
+        update_payload=lambda obj, user: {"purpose": "Scores credit applications"},
+        invalid_payload=lambda user: {"name": "Not A Valid Name!"},
+        invalid_field="name",                       # the field the 400 must name
+        writer="data_scientist",                    # fixture of a user who may create/change/delete
+        max_list_queries=12,                        # pinned ceiling of one list request
+    )
+
+What is proven for each entry:
+- anonymous gets 401 and `refused_user` 403 on list and detail (and on every write);
+- a user holding only object-level grants lists exactly the granted rows (others are 404),
+  with the same number of queries at N and 3N rows, below `max_list_queries`;
+- writable resources: create, update and delete answer 201/200/204 and write a history row
+  with the acting user and the `change_reason` sent; a bad payload is a 400 naming
+  `invalid_field`, and malformed JSON a 400, with nothing written in either case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+
+from tests.factories import AccessEventFactory, JobRunFactory
+
+__all__ = ["RESOURCES", "Resource"]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One API resource under contract (see the module docstring for the fields)."""
+
+    name: str
+    route: str
+    factory: Callable[..., Model]
+    read_only: bool = False
+    valid_payload: Callable[[Any], dict] | None = None
+    update_payload: Callable[[Model, Any], dict] | None = None
+    invalid_payload: Callable[[Any], dict] | None = None
+    invalid_field: str = ""
+    writer: str = "platform_admin"
+    max_list_queries: int = 10
+
+    def __post_init__(self) -> None:
+        if not self.read_only:
+            missing = [f for f in ("valid_payload", "update_payload", "invalid_payload",
+                                   "invalid_field") if not getattr(self, f)]
+            assert not missing, f"writable resource {self.name} needs {', '.join(missing)}"
+
+    @property
+    def list_route(self) -> str:
+        return f"{self.route}-list"
+
+    @property
+    def detail_route(self) -> str:
+        return f"{self.route}-detail"
+
+    @property
+    def model(self) -> type[Model]:
+        return self.factory._meta.model
+
+    def __str__(self) -> str:
+        return self.name
+
+
+RESOURCES: list[Resource] = [
+    # Evidence records: written by jobs and by the access-event helper, never through the API.
+    Resource(name="job-runs", route="inventory-api:jobrun", factory=JobRunFactory,
+             read_only=True, max_list_queries=6),
+    Resource(name="access-events", route="inventory-api:accessevent", factory=AccessEventFactory,
+             read_only=True, max_list_queries=6),
+]

@@ -1,0 +1,250 @@
+"""The generated contract suite: every resource in `tests/api/contract.py` gets every check.
+
+The checks are plain functions taking a `Resource`, so `test_contract_selftest.py` can run
+the write checks against a probe resource while no real writable resource is registered.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from guardian.shortcuts import assign_perm
+
+from inventory.base.permissions import permission_name
+from tests.api.contract import RESOURCES, Resource
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+READ_ONLY = [r for r in RESOURCES if r.read_only]
+WRITABLE = [r for r in RESOURCES if not r.read_only]
+REASON = "Contract suite: checking that the reason reaches the history"
+
+
+def error_of(response) -> dict:
+    """The one error shape (inventory/base/api/errors.py); fails loudly if it is not there."""
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert error["status"] == response.status_code
+    assert error["code"] and error["message"]
+    return error
+
+
+def list_url(resource: Resource) -> str:
+    return reverse(resource.list_route)
+
+
+def detail_url(resource: Resource, obj) -> str:
+    return reverse(resource.detail_route, args=[obj.pk])
+
+
+def history_of(resource: Resource, pk):
+    return resource.model.history.filter(id=pk).order_by("-history_id")
+
+
+def history_count(resource: Resource) -> int:
+    return resource.model.history.count()
+
+
+# --------------------------------------------------------------------------------------
+# Checks (every resource)
+# --------------------------------------------------------------------------------------
+def check_anonymous_refused(resource: Resource, api_client) -> None:
+    obj = resource.factory()
+    for url in (list_url(resource), detail_url(resource, obj)):
+        response = api_client.get(url)
+        assert response.status_code == 401, (url, response.status_code)
+        assert error_of(response)["code"] == "not_authenticated"
+        assert response["WWW-Authenticate"] == "Bearer"
+
+
+def check_refused_user_gets_403(resource: Resource, client) -> None:
+    obj = resource.factory()
+    for url in (list_url(resource), detail_url(resource, obj)):
+        response = client.get(url)
+        assert response.status_code == 403, (url, response.status_code)
+        assert error_of(response)["code"] == "permission_denied"
+
+
+def _grant_view(user, objs, resource: Resource) -> None:
+    perm = permission_name(resource.model, "view")
+    for obj in objs:
+        assign_perm(perm, user, obj)
+
+
+def _count_list_queries(client, url: str) -> tuple[int, list[int | str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"page_size": 100})
+    assert response.status_code == 200, response.content
+    return len(queries), [row["id"] for row in response.json()["results"]]
+
+
+def check_object_grants_and_query_count(resource: Resource, client, user, n: int = 3) -> None:
+    """Only granted rows are listed (others 404), in the same number of queries at N and 3N."""
+    hidden = [resource.factory() for _ in range(2)]
+    granted = [resource.factory() for _ in range(n)]
+    _grant_view(user, granted, resource)
+    # Warm per-process caches (content types) so both measurements start equal.
+    client.get(list_url(resource))
+
+    queries_n, ids = _count_list_queries(client, list_url(resource))
+    assert sorted(ids) == sorted(obj.pk for obj in granted)
+
+    more = [resource.factory() for _ in range(2 * n)]
+    _grant_view(user, more, resource)
+    queries_3n, ids = _count_list_queries(client, list_url(resource))
+    assert sorted(ids) == sorted(obj.pk for obj in granted + more)
+
+    assert queries_n == queries_3n, (
+        f"{resource.name}: {queries_n} queries at {n} rows but {queries_3n} at {3 * n} (N+1)")
+    assert queries_3n <= resource.max_list_queries, (
+        f"{resource.name}: {queries_3n} queries, pinned at {resource.max_list_queries}")
+
+    assert client.get(detail_url(resource, granted[0])).status_code == 200
+    response = client.get(detail_url(resource, hidden[0]))
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+def check_read_only_refuses_writes(resource: Resource, client) -> None:
+    """Even a user holding every permission cannot write evidence through the API."""
+    obj = resource.factory()
+    before = resource.model.objects.count()
+    assert client.post(list_url(resource), {}, format="json").status_code == 405
+    for method in ("put", "patch", "delete"):
+        response = getattr(client, method)(detail_url(resource, obj), {}, format="json")
+        assert response.status_code == 405, (method, response.status_code)
+        assert error_of(response)["code"] == "method_not_allowed"
+    assert resource.model.objects.count() == before
+
+
+# --------------------------------------------------------------------------------------
+# Checks (writable resources)
+# --------------------------------------------------------------------------------------
+def check_writes_refused_without_permission(resource: Resource, client, user,
+                                            expected: int) -> None:
+    obj = resource.factory()
+    before, history_before = resource.model.objects.count(), history_count(resource)
+    payload = resource.valid_payload(user)
+    responses = [
+        client.post(list_url(resource), payload, format="json"),
+        client.patch(detail_url(resource, obj), resource.update_payload(obj, user), format="json"),
+        client.delete(detail_url(resource, obj)),
+    ]
+    for response in responses:
+        assert response.status_code == expected, (response.request["REQUEST_METHOD"],
+                                                  response.status_code)
+        error_of(response)
+    assert resource.model.objects.count() == before
+    assert history_count(resource) == history_before
+
+
+def check_create_update_delete_write_history(resource: Resource, client, user) -> None:
+    existing = set(resource.model.objects.values_list("pk", flat=True))
+    response = client.post(list_url(resource),
+                           {**resource.valid_payload(user), "change_reason": f"{REASON} (create)"},
+                           format="json")
+    assert response.status_code == 201, response.content
+    created = resource.model.objects.exclude(pk__in=existing).get()
+    row = history_of(resource, created.pk).first()
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "+", user, f"{REASON} (create)")
+    assert row.history_actor == user.get_username()
+
+    obj = resource.factory()
+    response = client.patch(detail_url(resource, obj),
+                            {**resource.update_payload(obj, user),
+                             "change_reason": f"{REASON} (update)"}, format="json")
+    assert response.status_code == 200, response.content
+    row = history_of(resource, obj.pk).first()
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "~", user, f"{REASON} (update)")
+
+    response = client.delete(detail_url(resource, obj) + "?change_reason="
+                             + f"{REASON} (delete)".replace(" ", "+"))
+    assert response.status_code == 204, response.content
+    assert not resource.model.objects.filter(pk=obj.pk).exists()
+    row = history_of(resource, obj.pk).first()
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "-", user, f"{REASON} (delete)")
+
+
+def check_bad_payload_names_field_and_writes_nothing(resource: Resource, client, user) -> None:
+    before, history_before = resource.model.objects.count(), history_count(resource)
+    response = client.post(list_url(resource), resource.invalid_payload(user), format="json")
+    assert response.status_code == 400, response.content
+    error = error_of(response)
+    assert error["code"] == "invalid"
+    assert resource.invalid_field in error["fields"], error
+    assert all(isinstance(m, str) and m for m in error["fields"][resource.invalid_field])
+
+    response = client.post(list_url(resource), data='{"name": ', content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert error_of(response)["code"] == "parse_error"
+
+    obj = resource.factory()
+    snapshot = json.dumps(client.get(detail_url(resource, obj)).json(), sort_keys=True)
+    history_before_update = history_count(resource)
+    response = client.patch(detail_url(resource, obj), resource.invalid_payload(user),
+                            format="json")
+    assert response.status_code == 400, response.content
+    assert resource.invalid_field in error_of(response)["fields"]
+    assert json.dumps(client.get(detail_url(resource, obj)).json(), sort_keys=True) == snapshot
+    assert history_count(resource) == history_before_update
+
+    assert resource.model.objects.count() == before + 1  # only the row made above
+    assert history_count(resource) == history_before + 1
+
+
+# --------------------------------------------------------------------------------------
+# The generated tests
+# --------------------------------------------------------------------------------------
+@pytest.fixture
+def grant_only_user(db):
+    """Signed in, no role: sees exactly the rows granted to them one by one."""
+    return UserFactory(username="grant-only")
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=str)
+def test_anonymous_is_refused(resource, api_client):
+    check_anonymous_refused(resource, api_client)
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=str)
+def test_refused_user_gets_403(resource, api_client_for, refused_user):
+    check_refused_user_gets_403(resource, api_client_for(refused_user))
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=str)
+def test_object_grants_and_constant_list_queries(resource, api_client_for, grant_only_user):
+    check_object_grants_and_query_count(resource, api_client_for(grant_only_user), grant_only_user)
+
+
+@pytest.mark.parametrize("resource", READ_ONLY, ids=str)
+def test_read_only_resource_refuses_writes(resource, api_client_for, platform_admin):
+    check_read_only_refuses_writes(resource, api_client_for(platform_admin))
+
+
+@pytest.mark.parametrize("resource", WRITABLE, ids=str)
+def test_writes_refused_for_anonymous_and_refused_user(resource, api_client, api_client_for,
+                                                       refused_user):
+    check_writes_refused_without_permission(resource, api_client, refused_user, expected=401)
+    check_writes_refused_without_permission(resource, api_client_for(refused_user), refused_user,
+                                            expected=403)
+
+
+@pytest.mark.parametrize("resource", WRITABLE, ids=str)
+def test_writes_leave_history_with_user_and_reason(resource, api_client_for, request):
+    user = request.getfixturevalue(resource.writer)
+    check_create_update_delete_write_history(resource, api_client_for(user), user)
+
+
+@pytest.mark.parametrize("resource", WRITABLE, ids=str)
+def test_bad_payload_is_400_naming_the_field(resource, api_client_for, request):
+    user = request.getfixturevalue(resource.writer)
+    check_bad_payload_names_field_and_writes_nothing(resource, api_client_for(user), user)
