@@ -24,6 +24,9 @@ class PermissionDenial(models.Model):
                                                        "denying view hides the object entirely.")
     reason = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False,
+                                   help_text="Who recorded the denial.")
 
     class Meta:
         ordering = ["-created_at"]

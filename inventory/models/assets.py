@@ -81,8 +81,14 @@ class ComplianceTag(GovernedModel):
 # --------------------------------------------------------------------------------------
 class AssetQuerySet(GovernedQuerySet):
     def for_list(self):
+        """Team, owner, steward joined; tags prefetched: a constant query count per page."""
         return self.select_related("team", "owner", "steward").prefetch_related(
             "tags", "compliance_tags")
+
+
+class FeatureQuerySet(AssetQuerySet):
+    def for_list(self):
+        return super().for_list().select_related("dataset")
 
 
 class Asset(GovernedModel):
@@ -171,6 +177,8 @@ class MLModel(Asset):
             ("request_promotion_mlmodel", "Can request promotion of a model"),
             ("promote_mlmodel", "Can promote a model"),
             ("deprecate_mlmodel", "Can deprecate a model"),
+            ("set_risk_tier_mlmodel", "Can set the risk tier of a registered model"),
+            ("set_compliance_tags_mlmodel", "Can set the compliance tags of a registered model"),
         ]
         constraints = [
             models.UniqueConstraint(models.functions.Lower("name"), name="mlmodel_name_ci_unique",
@@ -183,6 +191,14 @@ class MLModel(Asset):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:mlmodel_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        # Once in production, always "has been in production": deletion stays refused.
+        if self.stage == ModelStage.PRODUCTION and not self.ever_in_production:
+            self.ever_in_production = True
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "ever_in_production"}
+        super().save(*args, **kwargs)
 
 
 class Dataset(Asset):
@@ -209,6 +225,7 @@ class Feature(Asset):
     """A feature served to models (from a feature store or computed in a pipeline)."""
 
     data_type = models.CharField(max_length=40, blank=True)
+    objects = FeatureQuerySet.as_manager()
     dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="features")
     transformation = models.TextField(blank=True, help_text="How the feature is computed.")

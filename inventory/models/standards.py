@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 from inventory.base.models import GovernedModel
-from inventory.choices import AssetClassification, AssetType, Origin, PurposeCategory, RiskTier
+from inventory.choices import (
+    AssetClassification,
+    AssetType,
+    Origin,
+    PurposeCategory,
+    RiskTier,
+    TrackedArtefact,
+)
 
 __all__ = ["AccountingPolicyRule", "InventoryScope", "MetadataStandard", "NamingConvention"]
 
@@ -31,6 +42,28 @@ class MetadataStandard(GovernedModel):
         tier = self.get_risk_tier_display() if self.risk_tier else "all tiers"
         return f"{self.get_asset_type_display()} ({tier})"
 
+    def clean(self) -> None:
+        """Only fields the asset type really has can be made mandatory."""
+        super().clean()
+        if not isinstance(self.required_fields, list) or not all(
+                isinstance(name, str) for name in self.required_fields):
+            raise ValidationError({"required_fields": 'A list of field names, e.g. ["purpose", "owner"].'})
+        if not self.asset_type:
+            return
+        model = apps.get_model("inventory", self.asset_type)
+        unknown = []
+        for name in self.required_fields:
+            try:
+                model._meta.get_field(name)
+            except FieldDoesNotExist:
+                unknown.append(name)
+        if unknown:
+            known = sorted(f.name for f in model._meta.get_fields()
+                           if getattr(f, "editable", False) and not f.auto_created)
+            raise ValidationError({"required_fields": (
+                f"{self.get_asset_type_display()} has no field {', '.join(unknown)}. "
+                f"Fields: {', '.join(known)}.")})
+
 
 class NamingConvention(GovernedModel):
     """How names of an asset type must look, in a regular expression and in words."""
@@ -48,6 +81,19 @@ class NamingConvention(GovernedModel):
     def __str__(self) -> str:
         return f"{self.get_asset_type_display()}: {self.description}"
 
+    def clean(self) -> None:
+        """The pattern must compile and its own example must follow it."""
+        super().clean()
+        try:
+            compiled = re.compile(self.pattern)
+        except re.error as error:
+            raise ValidationError({"pattern": f"Not a valid regular expression: {error}."}) from error
+        if self.example and not compiled.fullmatch(self.example):
+            raise ValidationError({"example": "The example does not follow the pattern."})
+        if not isinstance(self.reserved_words, list) or not all(
+                isinstance(word, str) for word in self.reserved_words):
+            raise ValidationError({"reserved_words": 'A list of words, e.g. ["test", "tmp"].'})
+
 
 class InventoryScope(GovernedModel):
     """Which artefacts of an asset type the inventory tracks and versions."""
@@ -61,6 +107,13 @@ class InventoryScope(GovernedModel):
 
     def __str__(self) -> str:
         return f"{self.get_asset_type_display()}: {', '.join(self.tracked_artefacts) or 'nothing'}"
+
+    def clean(self) -> None:
+        super().clean()
+        artefacts = self.tracked_artefacts
+        if not isinstance(artefacts, list) or set(map(str, artefacts)) - set(TrackedArtefact.values):
+            raise ValidationError({"tracked_artefacts": (
+                "A list chosen from: " + ", ".join(TrackedArtefact.values) + ".")})
 
 
 class AccountingPolicyRule(GovernedModel):

@@ -66,6 +66,18 @@ class ModelVersion(GovernedModel):
         visible_models = MLModel.restrict_visibility(MLModel.objects.all(), user, action)
         return queryset.filter(model__in=visible_models.values("pk"))
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # A version in production marks its model for ever (deletion refused, DESIGN.md).
+        if self.stage == ModelStage.PRODUCTION and not self.model.ever_in_production:
+            self.model.ever_in_production = True
+            self.model.save(update_fields=["ever_in_production", "updated_at"])
+
+
+class DatasetVersionQuerySet(GovernedQuerySet):
+    def for_list(self):
+        return self.select_related("dataset", "dataset__team")
+
 
 class DatasetVersion(GovernedModel):
     """One version of a dataset: where its bytes are and their checksum."""
@@ -77,6 +89,8 @@ class DatasetVersion(GovernedModel):
     size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
     row_count = models.PositiveBigIntegerField(null=True, blank=True)
     schema = models.JSONField(null=True, blank=True)
+
+    objects = DatasetVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["dataset", "-version"]
@@ -91,3 +105,9 @@ class DatasetVersion(GovernedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:dataset_detail", args=[self.dataset_id]) + f"#v{self.version}"
+
+    @classmethod
+    def restrict_visibility(cls, queryset, user, action: str):
+        """A dataset version is as visible as its dataset."""
+        visible = Dataset.restrict_visibility(Dataset.objects.all(), user, action)
+        return queryset.filter(dataset__in=visible.values("pk"))

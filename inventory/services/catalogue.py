@@ -1,0 +1,638 @@
+"""Writes of the catalogue: register, change and delete assets and versions (issue 3).
+
+Every door (API, admin, dashboards, demo data, jobs) registers and edits assets through
+these functions, so the pre-registration validation of `inventory.services.standards`,
+the accounting classification, the object grants and the audit trail are the same on
+every path. Each function is keyword-only, takes the acting user and a reason, runs in
+one transaction and writes history rows carrying both.
+
+Object grants (django-guardian) made here, by design:
+- the **creator** of an asset gets `view`, `change` and `delete` on it (deleting stays
+  refused once a model has been in production); the creator of a version gets `view`
+  and `change` on the version;
+- the **owner** (when not the creator) gets `view` and `change`, and on a model also
+  `request_promotion_mlmodel`: they are accountable for it. A new owner set by an update
+  gets the same; the previous owner keeps theirs until an administrator removes them
+  (ownership disputes go through governance's escalation, not a silent revoke);
+- the **team** gets nothing per object: team members already see their team's
+  confidential assets through `Asset.restrict_visibility`, and what they may change is
+  decided by their role.
+Grants and denials of a deleted asset are removed with it, so that a new row reusing
+the id does not inherit them.
+
+Risk tier and compliance tags set at registration are the registrant's statement; after
+that only holders of `set_risk_tier_mlmodel` / `set_compliance_tags_mlmodel` (risk and
+compliance officers) change them, through `mlmodel_risk_tier_set` /
+`mlmodel_compliance_tags_set`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Model, QuerySet
+from guardian.models import GroupObjectPermission, UserObjectPermission
+from guardian.shortcuts import assign_perm
+
+from inventory.base.audit import audit_context
+from inventory.base.permissions import permission_name, user_can
+from inventory.choices import AssetType, ModelStage, Redistribution, RiskTier
+from inventory.models import (
+    ComplianceTag,
+    Dataset,
+    DatasetVersion,
+    Feature,
+    MLModel,
+    ModelVersion,
+    PermissionDenial,
+    Pipeline,
+    SavedSearch,
+    Tag,
+)
+
+from .standards import (
+    RegistrationRules,
+    asset_metadata_gaps,
+    asset_type_for,
+    incomplete_assets,
+    missing_metadata_q,
+    mlmodel_classify,
+    normalise_licence,
+    registration_check,
+    registration_problems,
+)
+
+__all__ = [
+    "FROZEN_STAGES",
+    "RegistrationRules",
+    "asset_create",
+    "asset_delete",
+    "asset_metadata_gaps",
+    "asset_update",
+    "dataset_create",
+    "dataset_delete",
+    "dataset_update",
+    "dataset_version_register",
+    "feature_create",
+    "feature_delete",
+    "feature_update",
+    "incomplete_assets",
+    "missing_metadata_q",
+    "mlmodel_classify",
+    "mlmodel_compliance_tags_set",
+    "mlmodel_create",
+    "mlmodel_delete",
+    "mlmodel_licence_constraints",
+    "mlmodel_reclassify",
+    "mlmodel_risk_tier_set",
+    "mlmodel_update",
+    "model_version_delete",
+    "model_version_register",
+    "model_version_update",
+    "permission_denial_create",
+    "permission_denial_delete",
+    "pipeline_create",
+    "pipeline_delete",
+    "pipeline_update",
+    "registration_check",
+    "registration_problems",
+    "saved_search_create",
+    "saved_search_delete",
+]
+
+# A version that reached production is evidence: frozen from then on (DESIGN.md).
+FROZEN_STAGES = frozenset({ModelStage.PRODUCTION, ModelStage.DEPRECATED, ModelStage.ARCHIVED,
+                           ModelStage.RETIRED})
+# Stages a registration may start in; later stages come from promotion.
+REGISTRATION_STAGES = frozenset({ModelStage.DRAFT, ModelStage.REGISTERED})
+# Fields the services compute or that change only by a dedicated transition.
+_MANAGED = {
+    MLModel: {"classification", "classification_rationale", "ever_in_production", "stage"},
+    ModelVersion: {"model", "version", "stage", "created_by"},
+    DatasetVersion: {"dataset", "version"},
+}
+_IGNORED = {"change_reason", "id", "pk", "created_at", "updated_at"}
+ASSET_CLASSES = (MLModel, Dataset, Feature, Pipeline)
+
+
+# --------------------------------------------------------------------------------------
+# Helpers: applying data, tags, grants
+# --------------------------------------------------------------------------------------
+def _split(model_class: type[Model], data: dict[str, Any]) -> tuple[dict, dict]:
+    """Separate concrete field values from many-to-many values; refuse unknown keys."""
+    concrete = {f.name for f in model_class._meta.concrete_fields}
+    many = {f.name for f in model_class._meta.many_to_many}
+    fields, m2m, unknown = {}, {}, []
+    for key, item in data.items():
+        if key in _IGNORED:
+            continue
+        if key in many:
+            m2m[key] = item
+        elif key in concrete:
+            fields[key] = item
+        elif key.endswith("_id") and key[:-3] in concrete:
+            fields[key[:-3]] = item
+        else:
+            unknown.append(key)
+    if unknown:
+        raise TypeError(f"{model_class.__name__} has no field(s) {', '.join(sorted(unknown))}")
+    return fields, m2m
+
+
+def _set_fields(instance: Model, fields: dict[str, Any]) -> None:
+    for name, item in fields.items():
+        model_field = instance._meta.get_field(name)
+        if model_field.is_relation and item is not None and not isinstance(item, Model):
+            setattr(instance, model_field.attname, item)
+        else:
+            setattr(instance, name, item)
+
+
+def _refuse_managed(instance: Model, fields: dict[str, Any], *, creating: bool) -> None:
+    managed = _MANAGED.get(type(instance), set())
+    problems: dict[str, list[str]] = {}
+    for name in managed & set(fields):
+        if creating and name == "stage" and fields[name] in REGISTRATION_STAGES:
+            continue
+        current = getattr(instance, instance._meta.get_field(name).attname)
+        given = fields[name]
+        given = getattr(given, "pk", given)
+        if not creating and given == current:
+            continue
+        if name == "stage":
+            problems[name] = ["The stage changes only through promotion, deprecation or "
+                              "retirement, not by editing."]
+        else:
+            problems[name] = ["Set by Custodia; it cannot be edited."]
+    if problems:
+        raise ValidationError(problems)
+    for name in managed & set(fields):
+        if not (creating and name == "stage"):
+            fields.pop(name)  # unchanged on an update: nothing to apply
+
+
+def _tag_objects(names) -> list[Tag]:
+    """Free tags, created on first use; stored in lower case so that search finds them."""
+    tags = []
+    for item in names or ():
+        name = str(getattr(item, "name", item)).strip().lower()
+        if name:
+            tags.append(Tag.objects.get_or_create(name=name)[0])
+    return tags
+
+
+def _compliance_tag_objects(items) -> list[ComplianceTag]:
+    names = [i for i in items or () if isinstance(i, str)]
+    found = {c.name: c for c in ComplianceTag.objects.filter(name__in=names)}
+    return [found[i] if isinstance(i, str) else i for i in items or () if not isinstance(i, str)
+            or i in found]
+
+
+def _apply_m2m(instance: Model, m2m: dict[str, Any]) -> None:
+    """Set tags (created on first use) and compliance tags (existing ones only)."""
+    for name, items in m2m.items():
+        objs = _tag_objects(items) if name == "tags" else _compliance_tag_objects(items)
+        getattr(instance, name).set(objs)
+
+
+def _m2m_diff(instance: Model, m2m: dict[str, Any]) -> list[str]:
+    """Tag changes in words, appended to the history row's reason: simple-history does not
+    version many-to-many fields, so this is how a tag change stays in the model's history."""
+    notes = []
+    for name, items in m2m.items():
+        before = set(getattr(instance, name).values_list("name", flat=True)) if instance.pk else set()
+        after = {str(getattr(i, "name", i)).strip().lower() if name == "tags"
+                 else str(getattr(i, "name", i)) for i in items or ()}
+        added, removed = sorted(after - before), sorted(before - after)
+        if added or removed:
+            label = "tags" if name == "tags" else "compliance tags"
+            notes.append(f"{label}: " + ", ".join([f"+{n}" for n in added] + [f"-{n}" for n in removed]))
+    return notes
+
+
+def _grant(user, instance: Model, actions: list[str]) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    for action in actions:
+        assign_perm(permission_name(type(instance), action), user, instance)
+
+
+def _forget_grants(instance: Model) -> None:
+    """Remove object grants and denials of a deleted row (guardian leaves them behind)."""
+    content_type = ContentType.objects.get_for_model(instance)
+    object_pk = str(instance.pk)
+    UserObjectPermission.objects.filter(content_type=content_type, object_pk=object_pk).delete()
+    GroupObjectPermission.objects.filter(content_type=content_type, object_pk=object_pk).delete()
+    PermissionDenial.objects.filter(content_type=content_type, object_id=object_pk).delete()
+
+
+def _save(instance: Model, *, reason: str) -> None:
+    """Save with the reason on the history row; a lost race on a unique name is a 400."""
+    instance._change_reason = reason
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        if "name" in str(error).lower() or "unique" in str(error).lower():
+            raise ValidationError({"name": ["This name was registered a moment ago by someone "
+                                            "else; choose another."]}) from error
+        raise
+
+
+def _owner_actions(model_class: type[Model]) -> list[str]:
+    return ["view", "change", "request_promotion_mlmodel"] if model_class is MLModel else [
+        "view", "change"]
+
+
+# --------------------------------------------------------------------------------------
+# Assets (models, datasets, features, pipelines)
+# --------------------------------------------------------------------------------------
+def asset_create(*, model_class: type[Model], actor, reason: str, data: dict[str, Any]) -> Model:
+    """Register a catalogue asset after every registration rule passed.
+
+    Args:
+        model_class: `MLModel`, `Dataset`, `Feature` or `Pipeline`.
+        actor: the user registering it (gets view/change/delete on it).
+        reason: why; stored on the history row.
+        data: field values (related objects as instances or ids; `tags` as names,
+            created on first use; `compliance_tags` as objects or names).
+    Returns:
+        The saved asset.
+    Raises:
+        ValidationError: every problem, field by field; nothing is written.
+    """
+    if model_class not in ASSET_CLASSES:
+        raise TypeError(f"{model_class.__name__} is not a catalogue asset")
+    asset_type = asset_type_for(model_class)
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        fields, m2m = _split(model_class, data)
+        instance = model_class()
+        _refuse_managed(instance, fields, creating=True)
+        registration_check(asset_type=asset_type, data={**fields, **m2m})
+        _set_fields(instance, fields)
+        _normalise(instance)
+        if model_class is MLModel:
+            instance.stage = fields.get("stage") or ModelStage.REGISTERED
+            mlmodel_classify(instance)
+        instance.full_clean(validate_constraints=False)
+        _save(instance, reason=reason)
+        _apply_m2m(instance, m2m)
+        _grant(actor, instance, ["view", "change", "delete"])
+        if instance.owner_id and instance.owner != actor:
+            _grant(instance.owner, instance, _owner_actions(model_class))
+    return instance
+
+
+def asset_update(*, asset: Model, actor, reason: str, data: dict[str, Any]) -> Model:
+    """Change an asset's metadata; the same rules as registration apply to the result.
+
+    Raises:
+        ValidationError: every problem, field by field (including an attempt to change
+            a managed field, or the risk tier / compliance tags without the permission).
+    """
+    model_class = type(asset)
+    asset_type = asset_type_for(model_class)
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = model_class.objects.select_for_update().get(pk=asset.pk)
+        fields, m2m = _split(model_class, data)
+        _refuse_managed(instance, fields, creating=False)
+        if model_class is MLModel:
+            _check_controlled(instance, actor, fields, m2m)
+        registration_check(asset_type=asset_type, data={**fields, **m2m}, instance=instance)
+        previous_owner = instance.owner_id
+        _set_fields(instance, fields)
+        _normalise(instance)
+        if model_class is MLModel:
+            mlmodel_classify(instance)
+        instance.full_clean(validate_constraints=False)
+        notes = _m2m_diff(instance, m2m)
+        _save(instance, reason="; ".join([reason, *notes]) if notes else reason)
+        _apply_m2m(instance, m2m)
+        if instance.owner_id and instance.owner_id != previous_owner:
+            _grant(instance.owner, instance, _owner_actions(model_class))
+    return instance
+
+
+def asset_delete(*, asset: Model, actor, reason: str) -> None:
+    """Delete an asset (and a model's never-deployed versions), with its grants.
+
+    Raises:
+        ValidationError: the model has been in production, or the dataset has versions.
+    """
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = type(asset).objects.select_for_update().get(pk=asset.pk)
+        if isinstance(instance, MLModel):
+            if instance.ever_in_production or instance.versions.filter(
+                    stage__in=FROZEN_STAGES).exists():
+                raise ValidationError(
+                    f"“{instance.name}” has been in production and can never be deleted: the "
+                    "inventory keeps every model that ever served decisions (SR 11-7, EU AI Act "
+                    "record keeping). Deprecate or retire it instead.")
+            for version in instance.versions.all():
+                version._change_reason = reason
+                _forget_grants(version)
+                version.delete()
+        if isinstance(instance, Dataset) and instance.versions.exists():
+            raise ValidationError(
+                f"“{instance.name}” has recorded versions, which models and lineage may refer "
+                "to; it cannot be deleted. Mark it deprecated in its description instead.")
+        instance._change_reason = reason
+        _forget_grants(instance)
+        instance.delete()
+
+
+def _normalise(instance: Model) -> None:
+    if isinstance(instance, MLModel):
+        instance.licence = normalise_licence(instance.licence)
+    if hasattr(instance, "name") and isinstance(instance.name, str):
+        instance.name = instance.name.strip()
+
+
+def _check_controlled(instance: MLModel, actor, fields: dict, m2m: dict) -> None:
+    problems = {}
+    if "risk_tier" in fields and fields["risk_tier"] != instance.risk_tier and actor is not None \
+            and not user_can(actor, "set_risk_tier_mlmodel", instance):
+        problems["risk_tier"] = ["Once registered, the risk tier is set by risk officers "
+                                 "(or the risk assessment); ask one to change it."]
+    if "compliance_tags" in m2m and actor is not None and not user_can(
+            actor, "set_compliance_tags_mlmodel", instance):
+        current = set(instance.compliance_tags.values_list("name", flat=True))
+        wanted = {str(getattr(i, "name", i)) for i in m2m["compliance_tags"] or ()}
+        if current != wanted:
+            problems["compliance_tags"] = ["Once registered, compliance tags are set by "
+                                           "compliance officers; ask one to change them."]
+    if problems:
+        raise ValidationError(problems)
+
+
+def mlmodel_create(*, actor, reason: str, data: dict[str, Any]) -> MLModel:
+    """Register a model (see `asset_create`)."""
+    return asset_create(model_class=MLModel, actor=actor, reason=reason, data=data)
+
+
+def mlmodel_update(*, model: MLModel, actor, reason: str, data: dict[str, Any]) -> MLModel:
+    """Change a model's metadata (see `asset_update`)."""
+    return asset_update(asset=model, actor=actor, reason=reason, data=data)
+
+
+def mlmodel_delete(*, model: MLModel, actor, reason: str) -> None:
+    """Delete a model that never reached production (see `asset_delete`)."""
+    asset_delete(asset=model, actor=actor, reason=reason)
+
+
+def dataset_create(*, actor, reason: str, data: dict[str, Any]) -> Dataset:
+    return asset_create(model_class=Dataset, actor=actor, reason=reason, data=data)
+
+
+def dataset_update(*, dataset: Dataset, actor, reason: str, data: dict[str, Any]) -> Dataset:
+    return asset_update(asset=dataset, actor=actor, reason=reason, data=data)
+
+
+def dataset_delete(*, dataset: Dataset, actor, reason: str) -> None:
+    asset_delete(asset=dataset, actor=actor, reason=reason)
+
+
+def feature_create(*, actor, reason: str, data: dict[str, Any]) -> Feature:
+    return asset_create(model_class=Feature, actor=actor, reason=reason, data=data)
+
+
+def feature_update(*, feature: Feature, actor, reason: str, data: dict[str, Any]) -> Feature:
+    return asset_update(asset=feature, actor=actor, reason=reason, data=data)
+
+
+def feature_delete(*, feature: Feature, actor, reason: str) -> None:
+    asset_delete(asset=feature, actor=actor, reason=reason)
+
+
+def pipeline_create(*, actor, reason: str, data: dict[str, Any]) -> Pipeline:
+    return asset_create(model_class=Pipeline, actor=actor, reason=reason, data=data)
+
+
+def pipeline_update(*, pipeline: Pipeline, actor, reason: str, data: dict[str, Any]) -> Pipeline:
+    return asset_update(asset=pipeline, actor=actor, reason=reason, data=data)
+
+
+def pipeline_delete(*, pipeline: Pipeline, actor, reason: str) -> None:
+    asset_delete(asset=pipeline, actor=actor, reason=reason)
+
+
+# --------------------------------------------------------------------------------------
+# Model transitions owned by other roles
+# --------------------------------------------------------------------------------------
+def mlmodel_reclassify(*, model: MLModel, actor, reason: str) -> MLModel:
+    """Re-apply the accounting policy (after an administrator changed its rules).
+
+    Writes a history row only when the classification or its rationale changed.
+    """
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = MLModel.objects.select_for_update().get(pk=model.pk)
+        before = (instance.classification, instance.classification_rationale)
+        mlmodel_classify(instance)
+        if (instance.classification, instance.classification_rationale) != before:
+            _save(instance, reason=reason)
+    return instance
+
+
+def mlmodel_risk_tier_set(*, model: MLModel, actor, reason: str, risk_tier: str) -> MLModel:
+    """Set a model's risk tier by hand (until `risk` computes it), re-checking the standard.
+
+    A higher tier may make more metadata mandatory; the change is refused, listing the
+    missing fields, until they are filled.
+
+    Raises:
+        ValidationError: unknown tier, or the model lacks metadata the tier requires.
+    """
+    if risk_tier not in RiskTier.values:
+        raise ValidationError({"risk_tier": [f"Choose one of: {', '.join(RiskTier.values)}."]})
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = MLModel.objects.select_for_update().get(pk=model.pk)
+        registration_check(asset_type=AssetType.MODEL, data={"risk_tier": risk_tier},
+                           instance=instance)
+        instance.risk_tier = risk_tier
+        _save(instance, reason=reason)
+    return instance
+
+
+def mlmodel_compliance_tags_set(*, model: MLModel, actor, reason: str,
+                                compliance_tags: list) -> MLModel:
+    """Replace a model's compliance tags (controlled vocabulary: unknown names refused)."""
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = MLModel.objects.select_for_update().get(pk=model.pk)
+        registration_check(asset_type=AssetType.MODEL,
+                           data={"compliance_tags": list(compliance_tags)}, instance=instance)
+        m2m = {"compliance_tags": list(compliance_tags)}
+        notes = _m2m_diff(instance, m2m)
+        _save(instance, reason="; ".join([reason, *notes]) if notes else reason)
+        _apply_m2m(instance, m2m)
+    return instance
+
+
+# --------------------------------------------------------------------------------------
+# Versions
+# --------------------------------------------------------------------------------------
+def model_version_register(*, model: MLModel, actor, reason: str,
+                           data: dict[str, Any]) -> ModelVersion:
+    """Register the next version of `model`, numbered without gaps (1, 2, 3, ...).
+
+    The model row is locked (`select_for_update`) while the number is taken, so two
+    concurrent registrations get consecutive numbers; a refused registration takes no
+    number. A draft model becomes registered with its first registered version.
+
+    Raises:
+        ValidationError: every problem of the version, field by field.
+    """
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        locked = MLModel.objects.select_for_update().get(pk=model.pk)
+        fields, _ = _split(ModelVersion, data)
+        fields.pop("model", None)
+        version = ModelVersion(model=locked)
+        _refuse_managed(version, fields, creating=True)
+        registration_check(asset_type=AssetType.MODEL_VERSION, data={**fields, "model": locked})
+        _set_fields(version, fields)
+        version.stage = fields.get("stage") or ModelStage.REGISTERED
+        version.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        last = locked.versions.aggregate(last=Max("version"))["last"] or 0
+        version.version = last + 1
+        version.full_clean(validate_constraints=False)
+        _save(version, reason=reason)
+        _grant(actor, version, ["view", "change"])
+        if locked.stage == ModelStage.DRAFT and version.stage == ModelStage.REGISTERED:
+            locked.stage = ModelStage.REGISTERED
+            _save(locked, reason=f"{reason} (version {version.version} registered)")
+    return version
+
+
+def model_version_update(*, version: ModelVersion, actor, reason: str,
+                         data: dict[str, Any]) -> ModelVersion:
+    """Change a version's metadata while it has not reached production.
+
+    Raises:
+        ValidationError: the version is frozen, or the result breaks a rule.
+    """
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = ModelVersion.objects.select_for_update().select_related("model").get(
+            pk=version.pk)
+        if instance.stage in FROZEN_STAGES:
+            raise ValidationError(f"{instance} has reached {instance.get_stage_display().lower()} "
+                                  "and is frozen: register a new version instead.")
+        fields, _ = _split(ModelVersion, data)
+        _refuse_managed(instance, fields, creating=False)
+        registration_check(asset_type=AssetType.MODEL_VERSION, data=fields, instance=instance)
+        _set_fields(instance, fields)
+        instance.full_clean(validate_constraints=False)
+        _save(instance, reason=reason)
+    return instance
+
+
+def model_version_delete(*, version: ModelVersion, actor, reason: str) -> None:
+    """Versions are never deleted on their own: numbering stays gap-free and evidence stays.
+
+    Raises:
+        ValidationError: always; delete the whole (never-deployed) model instead.
+    """
+    raise ValidationError(
+        f"{version} cannot be deleted on its own: version numbers stay gap-free and every "
+        "version is evidence. Deprecate it, or delete the whole model if it never reached "
+        "production.")
+
+
+def dataset_version_register(*, dataset: Dataset, actor, reason: str,
+                             data: dict[str, Any]) -> DatasetVersion:
+    """Record the next version of a dataset, numbered without gaps like model versions."""
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        fields, _ = _split(DatasetVersion, data)
+        fields.pop("dataset", None)
+        version = DatasetVersion(dataset=locked)
+        _refuse_managed(version, fields, creating=True)
+        _set_fields(version, fields)
+        last = locked.versions.aggregate(last=Max("version"))["last"] or 0
+        version.version = last + 1
+        from .standards import schema_problem
+
+        problem = schema_problem(version.schema)
+        errors: dict[str, list[str]] = {"schema": [problem]} if problem else {}
+        try:
+            version.full_clean(validate_constraints=False, exclude=list(errors))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+        _save(version, reason=reason)
+        _grant(actor, version, ["view", "change"])
+    return version
+
+
+# --------------------------------------------------------------------------------------
+# Denials and saved searches
+# --------------------------------------------------------------------------------------
+def permission_denial_create(*, obj: Model, action: str, actor, reason: str, user=None,
+                             group: Group | None = None) -> PermissionDenial:
+    """Deny `action` on `obj` to a user or a group; it wins over roles and grants.
+
+    Denying `view` hides the object entirely (lists, search, detail, exports).
+
+    Raises:
+        ValidationError: no/both of user and group, no reason, or an unknown action.
+    """
+    from django.contrib.auth.models import Permission
+
+    content_type = ContentType.objects.get_for_model(obj)
+    known = set(Permission.objects.filter(content_type=content_type).values_list(
+        "codename", flat=True))
+    standard = {"view", "add", "change", "delete"}
+    if action not in standard and action not in known:
+        raise ValidationError({"action": [f"Choose one of: {', '.join(sorted(standard | known))}."]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why the access is denied."]})
+    denial = PermissionDenial(content_type=content_type, object_id=str(obj.pk), user=user,
+                              group=group, action=action, reason=reason,
+                              created_by=actor if getattr(actor, "is_authenticated", False)
+                              else None)
+    denial.full_clean()
+    denial.save()
+    return denial
+
+
+def permission_denial_delete(*, denial: PermissionDenial, actor, reason: str) -> None:
+    """Lift a denial (the role's and grants' permissions apply again)."""
+    denial.delete()
+
+
+def saved_search_create(*, user, page: str, name: str, query: str) -> SavedSearch:
+    """Save a user's filter of a list page under a name (unique per user and page)."""
+    search = SavedSearch(user=user, page=page, name=(name or "").strip(), query=query or "")
+    search.full_clean()
+    search.save()
+    return search
+
+
+def saved_search_delete(*, search: SavedSearch, user) -> None:
+    """Delete one of the user's own saved searches."""
+    if search.user_id != user.pk:
+        raise ValidationError("This saved search belongs to someone else.")
+    search.delete()
+
+
+# --------------------------------------------------------------------------------------
+# Reads the dashboards, reports and API share
+# --------------------------------------------------------------------------------------
+def mlmodel_licence_constraints(*, queryset: QuerySet | None = None,
+                                redistribution: tuple[str, ...] = (Redistribution.PROHIBITED,
+                                                                   Redistribution.CONDITIONS),
+                                stage: str = ModelStage.PRODUCTION) -> QuerySet:
+    """Models at `stage` whose licence restricts redistribution.
+
+    "Which production models may not be redistributed?" is
+    `mlmodel_licence_constraints(queryset=MLModel.objects.restrict(user),
+    redistribution=(Redistribution.PROHIBITED,))`; the default also lists those that may
+    be redistributed only under conditions. Pass a restricted queryset: this narrows, it
+    does not check permissions.
+    """
+    queryset = MLModel.objects.all() if queryset is None else queryset
+    return queryset.filter(stage=stage, redistribution__in=list(redistribution)).for_list()
+
