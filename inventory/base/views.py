@@ -69,8 +69,11 @@ class ObjectListView(RestrictedViewMixin, TemplateView):
         return for_list() if for_list else queryset
 
     def filtered(self):
-        data = {k: v for k, v in self.request.GET.lists() if k not in LIST_PARAMETERS}
-        data = {k: v if len(v) > 1 else v[0] for k, v in data.items()}
+        # A QueryDict, not a plain dict: multiple-choice filters read lists from it, so
+        # `?status=failed` (one value) filters instead of being refused as "not a list".
+        data = self.request.GET.copy()
+        for key in LIST_PARAMETERS:
+            data.pop(key, None)
         filterset = self.filterset_class(data or None, queryset=self.get_queryset(),
                                          request=self.request) if self.filterset_class else None
         if filterset is not None:
