@@ -68,8 +68,11 @@ __all__ = [
 class JobRunFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter()
     status = django_filters.MultipleChoiceFilter(choices=JobStatus.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label="Queued from",
+        help_text="Date and time, e.g. 2026-01-31T09:00")
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", label="Queued before")
 
     class Meta:
         model = JobRun
@@ -78,12 +81,16 @@ class JobRunFilterSet(django_filters.FilterSet):
 
 class AccessEventFilterSet(django_filters.FilterSet):
     action = django_filters.MultipleChoiceFilter(choices=AccessAction.choices)
-    actor = django_filters.CharFilter(lookup_expr="icontains")
-    user_id = django_filters.NumberFilter()
-    object_type = django_filters.CharFilter(field_name="content_type__model")
-    object_id = django_filters.CharFilter()
-    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    actor = django_filters.CharFilter(lookup_expr="icontains", label="Who (contains)")
+    user_id = django_filters.NumberFilter(label="User id")
+    object_type = django_filters.CharFilter(field_name="content_type__model", label="Record type",
+                                            help_text="e.g. mlmodel, datasetversion")
+    object_id = django_filters.CharFilter(label="Record id")
+    occurred_after = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="gte", label="From",
+        help_text="Date and time, e.g. 2026-01-31T09:00")
+    occurred_before = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="lt", label="Before")
 
     class Meta:
         model = AccessEvent
