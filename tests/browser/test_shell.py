@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from inventory.roles import Role
-from tests.factories import UserFactory
+from tests.factories import JobRunFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -93,3 +94,52 @@ def test_login_is_throttled_after_repeated_failures(browser, settings):
     assert browser.path.startswith(reverse("login"))
     assert "Too many failed sign-in attempts" in browser.text(".alert-danger")
     assert "Wait a few minutes" in browser.text(".alert-danger")
+
+
+def test_attention_counter_leads_to_the_filtered_list(browser):
+    JobRunFactory(name="integrity-check-nightly", status="failed")
+    JobRunFactory(name="report-weekly", status="succeeded")
+    UserFactory(username="hana", roles=[Role.COMPLIANCE_OFFICER])
+    browser.login("hana")
+
+    counter = browser.find("[data-testid=counters] a")
+    assert counter.text.startswith("1")
+    counter.click()
+    browser.screenshot("failed-job-runs")
+
+    assert "status=failed" in browser.path
+    assert browser.text("[data-testid=result-count]") == "1 result matching the filters"
+    assert "integrity-check-nightly" in browser.text("[data-testid=object-table]")
+    assert "report-weekly" not in browser.text("main")
+
+
+def test_filter_panel_keeps_its_state_in_the_url(browser):
+    JobRunFactory(name="reconcile-deployments", status="running", progress=40)
+    JobRunFactory(name="rehash-artifacts", status="succeeded")
+    UserFactory(username="ivo", roles=[Role.AUDITOR])
+    browser.login("ivo")
+    browser.open(reverse("inventory:jobrun_list"), "job-runs")
+    assert "Queued from" in browser.text("[data-testid=filter-form]")  # plain-language labels
+
+    Select(browser.find("#id_status")).select_by_value("running")
+    browser.submit("[data-testid=filter-form]", "filtered-running")
+
+    assert "status=running" in browser.path
+    assert "reconcile-deployments" in browser.text("[data-testid=object-table]")
+    assert "rehash-artifacts" not in browser.text("main")
+    # The shared link opens the same filtered view.
+    browser.open(browser.path, "reopened-link")
+    assert browser.text("[data-testid=result-count]").startswith("1 result")
+
+
+def test_api_docs_render_swagger_ui_under_the_csp(browser):
+    UserFactory(username="jo", roles=[Role.DATA_SCIENTIST])
+    browser.login("jo")
+    browser.open(reverse("api-docs"), "api-docs-loading")
+
+    WebDriverWait(browser.driver, 15).until(
+        lambda d: d.find_elements("css selector", ".opblock-summary-path"))
+    browser.screenshot("api-docs")
+    paths = browser.text("#swagger-ui")
+    assert "/api/v1/job-runs/" in paths and "/api/v1/access-events/" in paths
+    assert browser.console_errors() == []
