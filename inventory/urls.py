@@ -1,4 +1,7 @@
-"""Dashboard routes of the inventory app (mounted at /inventory/)."""
+"""Dashboard routes of the inventory app (mounted at /inventory/).
+
+Route names follow `inventory:<model>_list|_detail|_add|_edit|_delete` (CONVENTIONS.md).
+"""
 
 from django.urls import path
 
@@ -7,6 +10,25 @@ from inventory import views
 app_name = "inventory"
 
 urlpatterns = [
+    # Catalogue
+    path("models/", views.MLModelListView.as_view(), name="mlmodel_list"),
+    path("models/add/", views.MLModelCreateView.as_view(), name="mlmodel_add"),
+    path("models/<int:pk>/", views.MLModelDetailView.as_view(), name="mlmodel_detail"),
+    path("models/<int:pk>/edit/", views.MLModelEditView.as_view(), name="mlmodel_edit"),
+    path("models/<int:pk>/delete/", views.MLModelDeleteView.as_view(), name="mlmodel_delete"),
+    path("datasets/", views.DatasetListView.as_view(), name="dataset_list"),
+    path("datasets/<int:pk>/", views.DatasetDetailView.as_view(), name="dataset_detail"),
+    path("features/", views.FeatureListView.as_view(), name="feature_list"),
+    path("features/<int:pk>/", views.FeatureDetailView.as_view(), name="feature_detail"),
+    path("pipelines/", views.PipelineListView.as_view(), name="pipeline_list"),
+    path("pipelines/<int:pk>/", views.PipelineDetailView.as_view(), name="pipeline_detail"),
+    path("completeness/", views.CompletenessView.as_view(), name="completeness"),
+    path("licences/", views.LicenceListView.as_view(), name="licence_list"),
+    path("risk-register/", views.RiskRegisterView.as_view(), name="risk_register"),
+    path("saved-searches/", views.SavedSearchCreateView.as_view(), name="savedsearch_add"),
+    path("saved-searches/<int:pk>/delete/", views.SavedSearchDeleteView.as_view(),
+         name="savedsearch_delete"),
+    # Jobs and evidence
     path("job-runs/", views.JobRunListView.as_view(), name="jobrun_list"),
     path("job-runs/<int:pk>/", views.JobRunDetailView.as_view(), name="jobrun_detail"),
     path("access-events/", views.AccessEventListView.as_view(), name="accessevent_list"),
