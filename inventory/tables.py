@@ -133,16 +133,23 @@ MLMODEL_COLUMNS = [
     csv_only("purpose", "Purpose"),
 ]
 
+def _licence_requires(row) -> str:
+    parts = [row.redistribution_terms, f"Attribution: {row.attribution}" if row.attribution else ""]
+    return " ".join(p for p in parts if p)
+
+
 LICENCE_COLUMNS = [
     _name_column(),
-    Column("origin", "Origin", sort="origin"),
     Column("supplier", "Supplier", sort="supplier"),
+    Column("origin", "Origin", sort="origin"),
     Column("licence", "Licence (SPDX)", sort="licence"),
     Column("stage", "Stage", sort="stage", badge=STAGE_BADGES),
     Column("redistribution", "Redistribution", sort="redistribution", badge=REDISTRIBUTION_BADGES),
-    Column("redistribution_terms", "Redistribution terms"),
-    Column("attribution", "Attribution required"),
-    Column("team.name", "Team", sort="team__name"),
+    Column(_licence_requires, "What the licence requires", csv=False),
+    csv_only("redistribution_terms", "Redistribution terms"),
+    csv_only("attribution", "Attribution required"),
+    csv_only("permitted_uses", "Permitted uses"),
+    csv_only("team.name", "Team"),
 ]
 
 DATASET_COLUMNS = [
@@ -164,10 +171,20 @@ FEATURE_COLUMNS = [
     Column("domain", "Domain", sort="domain"),
     Column(_owner, "Owner"),
     Column("data_type", "Data type", sort="data_type"),
-    Column("dataset.name", "Source dataset", sort="dataset__name"),
+    Column(lambda row: _visible_dataset(row), "Source dataset", sort="dataset__name"),
     csv_only(_confidential_csv, "Confidential"),
     Column("updated_at", "Last change", sort="updated_at"),
 ]
+
+def _visible_dataset(row) -> str:
+    """The source dataset's name, unless it is another team's confidential dataset (the
+    list annotates `dataset_visible` from the user's restricted datasets)."""
+    if not row.dataset_id:
+        return ""
+    if not getattr(row, "dataset_visible", True):
+        return "not visible to you"
+    return row.dataset.name
+
 
 PIPELINE_COLUMNS = [
     _name_column(),
@@ -212,11 +229,12 @@ class HistoryEntry:
     snapshot: list[tuple[str, str]] = field(default_factory=list)
 
 
-def history_entries(obj: models.Model, *, limit: int | None = None) -> list[HistoryEntry]:
+def history_entries(obj: models.Model, *, user=None, limit: int | None = None) -> list[HistoryEntry]:
     """The history of `obj`, newest first, each entry with what changed (before → after).
 
     Args:
         obj: a governed record (it has a `history` manager).
+        user: the reader; a related asset they may not see is named "not visible to you".
         limit: keep only the newest `limit` entries (the diff still uses the row before).
     Returns:
         One `HistoryEntry` per history row.
@@ -225,7 +243,7 @@ def history_entries(obj: models.Model, *, limit: int | None = None) -> list[Hist
                    .order_by("-history_date", "-history_id")[: (limit + 1) if limit else None])
     model = type(obj)
     fields = {f.name: f for f in model._meta.concrete_fields if f.name not in IGNORED_FIELDS}
-    names = _related_names(records, fields)
+    names = _related_names(records, fields, user)
     entries = []
     for index, record in enumerate(records[:limit] if limit else records):
         older = records[index + 1] if index + 1 < len(records) else None
@@ -268,8 +286,10 @@ def history_entries(obj: models.Model, *, limit: int | None = None) -> list[Hist
     return entries
 
 
-def _related_names(records, fields) -> dict[tuple[type, Any], str]:
-    """Names of every user/team/... a history row points to, in one query per target model."""
+def _related_names(records, fields, user=None) -> dict[tuple[type, Any], str]:
+    """Names of every user/team/asset a history row points to, in one or two queries per
+    target model; assets the reader may not see (e.g. another team's confidential
+    dataset) are not named."""
     wanted: dict[type, set] = {}
     for model_field in fields.values():
         if not isinstance(model_field, models.ForeignKey):
@@ -282,9 +302,19 @@ def _related_names(records, fields) -> dict[tuple[type, Any], str]:
     names: dict[tuple[type, Any], str] = {}
     user_model = get_user_model()
     for target, ids in wanted.items():
-        for row in target._base_manager.filter(pk__in=ids):
-            text = ((row.get_full_name() or row.get_username()) if target is user_model
-                    else str(row))
+        rows = target._base_manager.filter(pk__in=ids)
+        if user is not None and hasattr(target, "restrict_visibility"):
+            visible = set(target.objects.restrict(user, "view").filter(pk__in=ids)
+                          .values_list("pk", flat=True))
+        else:
+            visible = None
+        for row in rows:
+            if visible is not None and row.pk not in visible:
+                text = "not visible to you"
+            elif target is user_model:
+                text = row.get_full_name() or row.get_username()
+            else:
+                text = str(row)
             names[(target, row.pk)] = text
     return names
 

@@ -263,7 +263,11 @@ class FeatureListView(CatalogueListView):
         return _catalogue_filterset("FeatureFilterSet")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("dataset")
+        from django.db.models import Exists, OuterRef
+
+        visible = Dataset.objects.restrict(self.request.user, "view").filter(pk=OuterRef("dataset_id"))
+        return super().get_queryset().select_related("dataset").annotate(
+            dataset_visible=Exists(visible))
 
 
 class PipelineListView(CatalogueListView):
@@ -340,7 +344,7 @@ class AssetDetailView(ObjectDetailView):
             "list_url": reverse(self.list_route),
             "list_label": self.model._meta.verbose_name_plural.capitalize(),
             "facts": self.extra_facts(),
-            "history": history_entries(obj),
+            "history": history_entries(obj, user=user),
             "gaps": _metadata_gaps(obj),
             "can_change": user_can(user, "change", obj),
             "admin_url": _admin_url(obj) if user.is_staff and user_can(user, "change", obj) else "",
