@@ -102,8 +102,9 @@ def test_attention_counter_leads_to_the_filtered_list(browser):
     UserFactory(username="hana", roles=[Role.COMPLIANCE_OFFICER])
     browser.login("hana")
 
-    counter = browser.find("[data-testid=counters] a")
-    assert counter.text.startswith("1")
+    counter = browser.driver.find_element(
+        "xpath", "//*[@data-testid='counters']//a[contains(., 'Failed job runs')]")
+    assert counter.text.startswith("1\n")
     counter.click()
     browser.screenshot("failed-job-runs")
 
