@@ -38,7 +38,7 @@ from django.db.models import Model
 
 from tests.factories import AccessEventFactory, JobRunFactory
 
-__all__ = ["RESOURCES", "Resource"]
+__all__ = ["PENDING", "RESOURCES", "Resource"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,15 @@ class Resource:
     def __str__(self) -> str:
         return self.name
 
+
+# `/api/v1/` routes that have no entry yet, each with its reason (CONVENTIONS.md: any
+# exemption states why). `test_meta.py` fails for every other route without an entry, so a new
+# resource cannot skip the contract; an entry in RESOURCES makes its exemption unnecessary.
+PENDING: dict[str, str] = {
+    f"inventory-api:{basename}": "catalogue resource: its registry entry comes with the catalogue API"
+    for basename in ("mlmodel", "modelversion", "dataset", "datasetversion", "feature",
+                     "pipeline", "team", "compliancetag", "savedsearch")
+}
 
 RESOURCES: list[Resource] = [
     # Evidence records: written by jobs and by the access-event helper, never through the API.
