@@ -151,6 +151,9 @@ CELERY_TASK_ALWAYS_EAGER = False
 CUSTODIA_WORKER_HEARTBEAT_MAX_AGE = env.int("CUSTODIA_WORKER_HEARTBEAT_MAX_AGE", default=120)
 # Seconds between outbox sweeps (work whose immediate hand-off to the broker failed).
 CUSTODIA_OUTBOX_SWEEP_SECONDS = env.int("CUSTODIA_OUTBOX_SWEEP_SECONDS", default=10)
+# Seconds after which work handed to the broker but never started is handed over again (the
+# broker may have lost it); as long as Redis's visibility timeout, after which it redelivers.
+CUSTODIA_OUTBOX_RESEND_SECONDS = env.int("CUSTODIA_OUTBOX_RESEND_SECONDS", default=3600)
 
 # --------------------------------------------------------------------------------------
 # Authentication and permissions

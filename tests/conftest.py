@@ -21,6 +21,21 @@ ROLE_FIXTURES = {
 }
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory) -> None:
+    """On SQLite, test in a file of this session's own rather than in shared-cache memory.
+
+    Integration tests run a Celery worker in a thread with its own connection. In memory,
+    SQLite answers a concurrent write with "database table is locked" at once, ignoring the
+    busy timeout; a file database waits for the lock, as the embedded setup does.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 def _role_user(name: str, role: str):
     return UserFactory(username=name, roles=[role], is_staff=role in Role.STAFF)
 

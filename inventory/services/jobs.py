@@ -49,13 +49,25 @@ def task_enqueue(task_name: str, *args: Any, **kwargs: Any) -> OutboxMessage:
     return message
 
 
+def _publishable() -> Q:
+    """Pending messages, and sent ones no worker has started long after the hand-over.
+
+    The broker can lose what it was given (a Redis restart without persistence): such a
+    message would stay `sent` forever. Handing it over again is safe, because the task
+    claims its message and a second delivery of completed work is skipped.
+    """
+    presumed_lost = timezone.now() - timezone.timedelta(
+        seconds=settings.CUSTODIA_OUTBOX_RESEND_SECONDS)
+    return Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENT, sent_at__lt=presumed_lost)
+
+
 def _publish(message_id: int) -> bool:
-    """Hand one pending message to the broker; leave it pending if the broker is down."""
+    """Hand one message to the broker; leave it as it was if the broker is down."""
     from config.celery import app
 
     with transaction.atomic():
         message = (OutboxMessage.objects.select_for_update(skip_locked=True)
-                   .filter(pk=message_id, status=OutboxStatus.PENDING).first())
+                   .filter(_publishable(), pk=message_id).first())
         if message is None:
             return False
         message.attempts += 1
@@ -82,8 +94,12 @@ def _publish(message_id: int) -> bool:
 
 
 def outbox_sweep(*, limit: int = 500) -> int:
-    """Hand every pending message to the broker, oldest first. Returns how many went."""
-    pending = list(OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+    """Hand every pending (or presumed lost) message to the broker, oldest first.
+
+    Returns:
+        How many messages the broker accepted.
+    """
+    pending = list(OutboxMessage.objects.filter(_publishable())
                    .order_by("id").values_list("pk", flat=True)[:limit])
     sent = 0
     for message_id in pending:

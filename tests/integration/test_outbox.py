@@ -112,3 +112,27 @@ def test_rolled_back_write_sends_nothing(private_broker: PrivateRedis, task_resu
     with worker():
         time.sleep(1)
     assert task_results == []
+
+
+def test_work_the_broker_lost_is_handed_over_again(
+    private_broker: PrivateRedis, task_results: list, settings
+) -> None:
+    """Redis restarted without persistence loses its queue; the sweep re-sends what never started."""
+    run = job_run_submit(name="inventory.health")
+    message = OutboxMessage.objects.get(kwargs__job_run_id=run.pk)
+    assert message.status == OutboxStatus.SENT
+
+    private_broker.stop()
+    private_broker.start()  # empty: the message is gone
+    assert outbox_sweep() == 0, "recently sent work is not presumed lost yet"
+
+    settings.CUSTODIA_OUTBOX_RESEND_SECONDS = 0
+    assert outbox_sweep() == 1
+    with worker():
+        wait_for(lambda: _status(run) == JobStatus.SUCCEEDED, what="the re-sent run")
+        wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.DONE,
+                 what="the outbox message to be marked done")
+    assert outbox_sweep() == 0, "completed work is never re-sent"
+    assert len(task_results) == 1
+    message.refresh_from_db()
+    assert message.attempts == 2
