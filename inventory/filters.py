@@ -273,10 +273,10 @@ class AssetFilterSet(django_filters.FilterSet):
     class Meta:
         fields: list[str] = []
 
-    def filter_q(self, queryset, name, value):
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return asset_search(queryset, value)
 
-    def filter_tag(self, queryset, name, value):
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         names = [t.strip() for t in value.split(",") if t.strip()]
         if not names:
             return queryset
@@ -285,7 +285,7 @@ class AssetFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=through.objects.filter(
             tag__name__in=[n.lower() for n in names]).values(owner))
 
-    def filter_compliance_tag(self, queryset, name, value):
+    def filter_compliance_tag(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         # A subquery instead of a join: no duplicate rows, no DISTINCT over the list.
         if not value:
             return queryset

@@ -46,6 +46,40 @@ grant_to_roles(
     (Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER),
     ["inventory.view_accessevent"],
 )
+# --------------------------------------------------------------------------------------
+# Catalogue (issue 3). What each role may do with models, versions, datasets, features and
+# pipelines; object-level grants made by `inventory.services.catalogue` come on top:
+# - everyone with a role reads the whole catalogue (minus other teams' confidential assets,
+#   hidden by `Asset.restrict_visibility`) and the registration rules, which are public so
+#   that people know what a registration needs;
+# - data scientists register assets and versions; they change and delete only what they
+#   registered (or own), through the object grants the services give them;
+# - model owners also change any visible asset's metadata, request promotion and deprecate;
+# - validators and CAB members promote (the approval workflow decides when);
+# - compliance officers keep the controlled compliance tags (the vocabulary and each
+#   model's tags); risk officers set risk tiers;
+# - auditors only read; platform admins hold every inventory permission (below).
+# --------------------------------------------------------------------------------------
+CATALOGUE_MODELS = ("mlmodel", "modelversion", "dataset", "datasetversion", "feature", "pipeline")
+CATALOGUE_VIEW = [f"inventory.view_{name}" for name in (
+    *CATALOGUE_MODELS, "team", "compliancetag", "metadatastandard", "namingconvention",
+    "inventoryscope", "accountingpolicyrule")]
+grant_to_roles(Role.ALL, CATALOGUE_VIEW)
+grant_to_roles((Role.DATA_SCIENTIST, Role.MODEL_OWNER),
+               [f"inventory.add_{name}" for name in CATALOGUE_MODELS])
+grant_to_roles((Role.MODEL_OWNER,), [
+    *[f"inventory.change_{name}" for name in CATALOGUE_MODELS],
+    "inventory.request_promotion_mlmodel", "inventory.deprecate_mlmodel",
+])
+grant_to_roles((Role.VALIDATOR, Role.CAB_MEMBER), ["inventory.promote_mlmodel"])
+grant_to_roles((Role.COMPLIANCE_OFFICER,), [
+    "inventory.set_compliance_tags_mlmodel", "inventory.add_compliancetag",
+    "inventory.change_compliancetag",
+])
+grant_to_roles((Role.RISK_OFFICER,), ["inventory.set_risk_tier_mlmodel"])
+grant_to_roles((Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER),
+               ["inventory.view_permissiondenial"])
+
 grant_to_roles((Role.PLATFORM_ADMIN,), [
     "auth.view_user", "auth.add_user", "auth.change_user",
     "auth.view_group", "auth.change_group",

@@ -1,8 +1,34 @@
-"""Serializers of the inventory API."""
+"""Serializers of the inventory API.
 
+Catalogue serializers never save (HackSoft): `validate()` asks the registration check of
+`inventory.services.standards` for every problem at once, so a refused registration gets
+the same field messages here as in the admin and the dashboards, and the viewsets hand
+the validated data to the services in `inventory.services.catalogue`.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from inventory.models import AccessEvent, JobRun
+from inventory.base.api.errors import NON_FIELD
+from inventory.base.api.serializers import GovernedSerializer
+from inventory.models import (
+    AccessEvent,
+    ComplianceTag,
+    Dataset,
+    DatasetVersion,
+    Feature,
+    JobRun,
+    MLModel,
+    ModelVersion,
+    Pipeline,
+    SavedSearch,
+    Team,
+)
+from inventory.services.standards import asset_type_for, registration_problems
+
+User = get_user_model()
 
 
 class JobRunSerializer(serializers.ModelSerializer):
@@ -21,3 +47,203 @@ class AccessEventSerializer(serializers.ModelSerializer):
         fields = ["id", "occurred_at", "actor", "action", "object_type", "object_id",
                   "object_repr", "path", "query", "result_count", "client_address"]
         read_only_fields = fields
+
+
+# --------------------------------------------------------------------------------------
+# Catalogue
+# --------------------------------------------------------------------------------------
+class NameListField(serializers.ListField):
+    """Tags and compliance tags by name: a list of strings in and out (read from the
+    prefetched relation, so lists cost no query per row)."""
+
+    child = serializers.CharField(max_length=60)
+
+    def to_representation(self, data):
+        items = data.all() if hasattr(data, "all") else data
+        return sorted(getattr(item, "name", str(item)) for item in items)
+
+
+class UserField(serializers.SlugRelatedField):
+    """A person by user name (what CI jobs and people know), active accounts only."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "username")
+        kwargs.setdefault("queryset", User.objects.filter(is_active=True))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+
+class RegistrationSerializer(GovernedSerializer):
+    """Validates with the registration check (every problem at once) instead of the
+    base's bare `full_clean()`; the services run the same check again before writing."""
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = serializers.ModelSerializer.validate(self, attrs)
+        data = {k: v for k, v in attrs.items() if k != "change_reason"}
+        problems = registration_problems(
+            asset_type=asset_type_for(self.Meta.model), data=self.registration_data(data),
+            instance=self.instance)
+        if problems:
+            raise serializers.ValidationError(
+                {(NON_FIELD if field == "__all__" else field): messages
+                 for field, messages in problems.items()})
+        return attrs
+
+    def registration_data(self, data: dict) -> dict:
+        return data
+
+
+ASSET_FIELDS = ["id", "name", "purpose", "description", "owner", "steward", "team", "team_name",
+                "domain", "tags", "compliance_tags", "confidential", "tracked_artefacts",
+                "created_at", "updated_at", "change_reason"]
+ASSET_EXTRA = {"name": {"required": False, "allow_blank": True}}
+
+
+class AssetSerializer(RegistrationSerializer):
+    owner = UserField(help_text="User name of the accountable person.")
+    steward = UserField(help_text="User name of the day-to-day steward.")
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+    tags = NameListField(required=False, help_text="Free tags; new ones are created.")
+    compliance_tags = NameListField(required=False,
+                                    help_text="Names of existing compliance tags.")
+
+
+class MLModelSerializer(AssetSerializer):
+    class Meta:
+        model = MLModel
+        fields = [*ASSET_FIELDS, "stage", "risk_tier", "purpose_category", "development_cost",
+                  "classification", "classification_rationale", "origin", "supplier",
+                  "source_url", "licence", "permitted_uses", "redistribution",
+                  "redistribution_terms", "attribution", "training_date", "input_schema",
+                  "output_schema", "evaluation_metrics", "training_environment",
+                  "inference_requirements", "ever_in_production"]
+        read_only_fields = ["stage", "classification", "classification_rationale",
+                            "ever_in_production", "created_at", "updated_at"]
+        extra_kwargs = ASSET_EXTRA
+
+
+class DatasetSerializer(AssetSerializer):
+    class Meta:
+        model = Dataset
+        fields = [*ASSET_FIELDS, "sensitivity", "storage_mode", "residency_region"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = ASSET_EXTRA
+
+
+class FeatureSerializer(AssetSerializer):
+    class Meta:
+        model = Feature
+        fields = [*ASSET_FIELDS, "data_type", "dataset", "transformation"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = ASSET_EXTRA
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "dataset" in fields:
+            fields["dataset"].queryset = Dataset.objects.restrict(request.user, "view")
+        return fields
+
+
+class PipelineSerializer(AssetSerializer):
+    class Meta:
+        model = Pipeline
+        fields = [*ASSET_FIELDS, "repository_url", "orchestrator", "schedule"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = ASSET_EXTRA
+
+
+class ModelVersionSerializer(RegistrationSerializer):
+    model_name = serializers.CharField(source="model.name", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ModelVersion
+        fields = ["id", "model", "model_name", "version", "stage", "description", "artifact_uri",
+                  "artifact_sha256", "artifact_size", "training_date", "input_schema",
+                  "output_schema", "evaluation_metrics", "training_environment",
+                  "inference_requirements", "code_repository", "code_commit", "created_by",
+                  "created_at", "updated_at", "change_reason"]
+        read_only_fields = ["version", "stage", "created_by", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            # Versions are registered on models the user may change (NetBox: restricted FKs).
+            fields["model"].queryset = MLModel.objects.restrict(request.user, "change")
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["model"].read_only = True
+        return fields
+
+    def registration_data(self, data: dict) -> dict:
+        if "model" not in data and self.instance is not None:
+            data = {**data, "model": self.instance.model}
+        return data
+
+
+class DatasetVersionSerializer(GovernedSerializer):
+    dataset_name = serializers.CharField(source="dataset.name", read_only=True)
+
+    class Meta:
+        model = DatasetVersion
+        fields = ["id", "dataset", "dataset_name", "version", "uri", "sha256", "size", "row_count",
+                  "schema", "created_at", "updated_at", "change_reason"]
+        read_only_fields = ["version", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["dataset"].queryset = Dataset.objects.restrict(request.user, "change")
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["dataset"].read_only = True
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        from inventory.services.standards import schema_problem
+
+        problem = schema_problem(attrs.get("schema"))
+        if problem:
+            raise serializers.ValidationError({"schema": [problem]})
+        return super().validate(attrs)
+
+
+class TeamSerializer(GovernedSerializer):
+    members = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "slug", "business_unit", "description", "members", "created_at",
+                  "updated_at", "change_reason"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ComplianceTagSerializer(GovernedSerializer):
+    class Meta:
+        model = ComplianceTag
+        fields = ["id", "name", "description", "created_at", "updated_at", "change_reason"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class SavedSearchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SavedSearch
+        fields = ["id", "page", "name", "query", "created_at"]
+        read_only_fields = ["created_at"]
+        validators: list = []  # uniqueness per user is checked by the service's full_clean()
+
+
+class RiskTierSerializer(serializers.Serializer):
+    risk_tier = serializers.CharField()
+    change_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ComplianceTagsSerializer(serializers.Serializer):
+    compliance_tags = serializers.ListField(child=serializers.CharField(max_length=60))
+    change_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class ReasonSerializer(serializers.Serializer):
+    change_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)

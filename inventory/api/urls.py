@@ -9,5 +9,14 @@ app_name = "inventory-api"
 router = DefaultRouter()
 router.register("job-runs", views.JobRunViewSet)
 router.register("access-events", views.AccessEventViewSet)
+router.register("models", views.MLModelViewSet)
+router.register("model-versions", views.ModelVersionViewSet)
+router.register("datasets", views.DatasetViewSet)
+router.register("dataset-versions", views.DatasetVersionViewSet)
+router.register("features", views.FeatureViewSet)
+router.register("pipelines", views.PipelineViewSet)
+router.register("teams", views.TeamViewSet)
+router.register("compliance-tags", views.ComplianceTagViewSet)
+router.register("saved-searches", views.SavedSearchViewSet)
 
 urlpatterns = router.urls

@@ -1,9 +1,56 @@
-"""API views of the inventory app."""
+"""API views of the inventory app.
+
+Catalogue viewsets are thin (HackSoft): the restricted `for_list()` queryset, the shared
+filtersets of `inventory.filters`, and writes handed to `inventory.services.catalogue`
+by the `create_object`/`update_object`/`delete_object` hooks of `GovernedViewSet`.
+Each list also answers `?format=csv` (or `<resource>.csv`) with the same filters and
+restrictions, recorded as an export in the access log.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
 
 from inventory.api import serializers
-from inventory.base.api.viewsets import RestrictedReadOnlyViewSet
-from inventory.filters import AccessEventFilterSet, JobRunFilterSet
-from inventory.models import AccessEvent, JobRun
+from inventory.base.api.errors import Conflict
+from inventory.base.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
+from inventory.base.audit import audit_context
+from inventory.choices import AccessAction
+from inventory.filters import (
+    AccessEventFilterSet,
+    DatasetFilterSet,
+    DatasetVersionFilterSet,
+    FeatureFilterSet,
+    JobRunFilterSet,
+    MLModelFilterSet,
+    ModelVersionFilterSet,
+    PipelineFilterSet,
+)
+from inventory.models import (
+    AccessEvent,
+    ComplianceTag,
+    Dataset,
+    DatasetVersion,
+    Feature,
+    JobRun,
+    MLModel,
+    ModelVersion,
+    Pipeline,
+    SavedSearch,
+    Team,
+)
+from inventory.services import catalogue
+from inventory.services.audit import access_event_record
 
 
 class JobRunViewSet(RestrictedReadOnlyViewSet):
@@ -22,3 +69,310 @@ class AccessEventViewSet(RestrictedReadOnlyViewSet):
     serializer_class = serializers.AccessEventSerializer
     filterset_class = AccessEventFilterSet
     ordering_fields = ["occurred_at", "actor", "action"]
+
+
+# --------------------------------------------------------------------------------------
+# CSV export
+# --------------------------------------------------------------------------------------
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` and `.csv` through content negotiation; the export itself is
+    streamed by `CSVExportMixin`, so this only renders errors (as JSON text)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes | str):
+            return data
+        return json.dumps(data, default=str).encode()
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in exported cells."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _names(related) -> str:
+    return ", ".join(sorted(item.name for item in related.all()))
+
+
+class CSVExportMixin:
+    """`GET <list>?format=csv`: every row the filters and restrictions leave, as CSV."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    csv_columns: list[tuple[str, Callable]] = []
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            return self.export_csv(request)
+        return super().list(request, *args, **kwargs)
+
+    def export_csv(self, request):
+        from django.http import StreamingHttpResponse
+
+        queryset = self.filter_queryset(self.get_queryset())
+        access_event_record(request=request, action=AccessAction.EXPORT,
+                            query=request.GET.urlencode(), result_count=queryset.count())
+
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo())
+        columns = self.csv_columns
+
+        def rows() -> Iterator[str]:
+            yield writer.writerow([label for label, _ in columns])
+            for obj in queryset.iterator(chunk_size=500):
+                yield writer.writerow([_csv_safe(get(obj)) for _, get in columns])
+
+        name = queryset.model._meta.model_name
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+        return response
+
+
+ASSET_COLUMNS: list[tuple[str, Callable]] = [
+    ("id", lambda o: o.pk),
+    ("name", lambda o: o.name),
+    ("domain", lambda o: o.domain),
+    ("team", lambda o: o.team.name if o.team_id else ""),
+    ("owner", lambda o: o.owner.get_username() if o.owner_id else ""),
+    ("steward", lambda o: o.steward.get_username() if o.steward_id else ""),
+    ("confidential", lambda o: "yes" if o.confidential else "no"),
+    ("tags", lambda o: _names(o.tags)),
+    ("compliance_tags", lambda o: _names(o.compliance_tags)),
+    ("purpose", lambda o: o.purpose),
+]
+
+
+# --------------------------------------------------------------------------------------
+# Catalogue assets
+# --------------------------------------------------------------------------------------
+class AssetViewSet(CSVExportMixin, GovernedViewSet):
+    """Register, change and delete catalogue assets through the catalogue services."""
+
+    ordering_fields = ["name", "domain", "team__name", "owner__username", "created_at",
+                       "updated_at"]
+    ordering = ["name"]
+    csv_columns = ASSET_COLUMNS
+
+    def create_object(self, data: dict, *, reason: str):
+        return catalogue.asset_create(model_class=self.queryset.model, actor=self.request.user,
+                                      reason=reason, data=data)
+
+    def update_object(self, instance, data: dict, *, reason: str):
+        return catalogue.asset_update(asset=instance, actor=self.request.user, reason=reason,
+                                      data=data)
+
+    def delete_object(self, instance, *, reason: str) -> None:
+        try:
+            catalogue.asset_delete(asset=instance, actor=self.request.user, reason=reason)
+        except ValidationError as error:
+            # Valid request, refused by the record's state (e.g. ever in production): 409.
+            raise Conflict(" ".join(error.messages)) from error
+
+
+class MLModelViewSet(AssetViewSet):
+    """Registered models: metadata, ownership, origin and licence, risk tier, classification."""
+
+    queryset = MLModel.objects.all()
+    serializer_class = serializers.MLModelSerializer
+    filterset_class = MLModelFilterSet
+    permission_action: str | None = None  # set per extra action (CustodiaPermission)
+    ordering_fields = [*AssetViewSet.ordering_fields, "stage", "risk_tier", "origin",
+                       "classification", "licence"]
+    csv_columns = [*ASSET_COLUMNS[:7], ("stage", lambda o: o.stage),
+                   ("risk_tier", lambda o: o.risk_tier), ("origin", lambda o: o.origin),
+                   ("supplier", lambda o: o.supplier), ("licence", lambda o: o.licence),
+                   ("redistribution", lambda o: o.redistribution),
+                   ("classification", lambda o: o.classification),
+                   ("ever_in_production", lambda o: "yes" if o.ever_in_production else "no"),
+                   ("evaluation_metrics", lambda o: json.dumps(o.evaluation_metrics or {})),
+                   *ASSET_COLUMNS[7:]]
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if instance.confidential:
+            access_event_record(request=request, action=AccessAction.VIEW, obj=instance)
+        return Response(self.get_serializer(instance).data)
+
+    @action(detail=True, methods=["post"], url_path="risk-tier",
+            serializer_class=serializers.RiskTierSerializer,
+            permission_action="set_risk_tier_mlmodel")
+    def risk_tier(self, request, pk=None):
+        """Set the risk tier (risk officers), re-checking the tier's metadata standard."""
+        model = self.get_object()
+        body = serializers.RiskTierSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason = body.validated_data.get("change_reason") or "Risk tier set through the API"
+        with transaction.atomic(), audit_context(user=request.user, reason=reason):
+            model = catalogue.mlmodel_risk_tier_set(
+                model=model, actor=request.user, reason=reason,
+                risk_tier=body.validated_data["risk_tier"])
+        return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
+
+    @action(detail=True, methods=["post"], url_path="compliance-tags",
+            serializer_class=serializers.ComplianceTagsSerializer,
+            permission_action="set_compliance_tags_mlmodel")
+    def compliance_tags(self, request, pk=None):
+        """Replace the compliance tags (compliance officers)."""
+        model = self.get_object()
+        body = serializers.ComplianceTagsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason = body.validated_data.get("change_reason") or "Compliance tags set through the API"
+        with transaction.atomic(), audit_context(user=request.user, reason=reason):
+            model = catalogue.mlmodel_compliance_tags_set(
+                model=model, actor=request.user, reason=reason,
+                compliance_tags=body.validated_data["compliance_tags"])
+        return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
+
+    @action(detail=True, methods=["post"], url_path="reclassify",
+            serializer_class=serializers.ReasonSerializer, permission_action="change")
+    def reclassify(self, request, pk=None):
+        """Re-apply the accounting policy to this model."""
+        model = self.get_object()
+        reason = request.data.get("change_reason") or "Reclassified through the API"
+        with transaction.atomic(), audit_context(user=request.user, reason=reason):
+            model = catalogue.mlmodel_reclassify(model=model, actor=request.user, reason=reason)
+        return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
+
+
+class DatasetViewSet(AssetViewSet):
+    """Datasets: ownership, sensitivity, storage and residency (versions under dataset-versions)."""
+
+    queryset = Dataset.objects.all()
+    serializer_class = serializers.DatasetSerializer
+    filterset_class = DatasetFilterSet
+    csv_columns = [*ASSET_COLUMNS, ("sensitivity", lambda o: o.sensitivity),
+                   ("residency_region", lambda o: o.residency_region)]
+
+
+class FeatureViewSet(AssetViewSet):
+    """Features served to models."""
+
+    queryset = Feature.objects.all()
+    serializer_class = serializers.FeatureSerializer
+    filterset_class = FeatureFilterSet
+    csv_columns = [*ASSET_COLUMNS, ("data_type", lambda o: o.data_type),
+                   ("dataset", lambda o: o.dataset.name if o.dataset_id else "")]
+
+
+class PipelineViewSet(AssetViewSet):
+    """Training and inference pipelines."""
+
+    queryset = Pipeline.objects.all()
+    serializer_class = serializers.PipelineSerializer
+    filterset_class = PipelineFilterSet
+    csv_columns = [*ASSET_COLUMNS, ("repository_url", lambda o: o.repository_url),
+                   ("orchestrator", lambda o: o.orchestrator)]
+
+
+# --------------------------------------------------------------------------------------
+# Versions
+# --------------------------------------------------------------------------------------
+class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
+    """Versions of registered models, numbered 1, 2, 3... per model."""
+
+    queryset = ModelVersion.objects.all()
+    serializer_class = serializers.ModelVersionSerializer
+    filterset_class = ModelVersionFilterSet
+    ordering_fields = ["model__name", "version", "stage", "created_at", "training_date"]
+    csv_columns = [
+        ("id", lambda v: v.pk), ("model", lambda v: v.model.name), ("version", lambda v: v.version),
+        ("stage", lambda v: v.stage), ("artifact_uri", lambda v: v.artifact_uri),
+        ("artifact_sha256", lambda v: v.artifact_sha256),
+        ("training_date", lambda v: v.training_date or ""),
+        ("evaluation_metrics", lambda v: json.dumps(v.evaluation_metrics or {})),
+        ("created_by", lambda v: v.created_by.get_username() if v.created_by_id else ""),
+        ("created_at", lambda v: v.created_at.isoformat()),
+    ]
+
+    def create_object(self, data: dict, *, reason: str):
+        model = data.pop("model")
+        return catalogue.model_version_register(model=model, actor=self.request.user,
+                                                reason=reason, data=data)
+
+    def update_object(self, instance, data: dict, *, reason: str):
+        return catalogue.model_version_update(version=instance, actor=self.request.user,
+                                              reason=reason, data=data)
+
+    def delete_object(self, instance, *, reason: str) -> None:
+        try:
+            catalogue.model_version_delete(version=instance, actor=self.request.user,
+                                           reason=reason)
+        except ValidationError as error:
+            raise Conflict(" ".join(error.messages)) from error
+
+
+class DatasetVersionViewSet(GovernedViewSet):
+    """Versions of datasets: where the bytes are and their checksum."""
+
+    queryset = DatasetVersion.objects.all()
+    serializer_class = serializers.DatasetVersionSerializer
+    filterset_class = DatasetVersionFilterSet
+    ordering_fields = ["dataset__name", "version", "created_at"]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def create_object(self, data: dict, *, reason: str):
+        dataset = data.pop("dataset")
+        return catalogue.dataset_version_register(dataset=dataset, actor=self.request.user,
+                                                  reason=reason, data=data)
+
+    def update_object(self, instance, data: dict, *, reason: str):
+        for field, value in data.items():
+            setattr(instance, field, value)
+        instance._change_reason = reason
+        instance.full_clean(validate_constraints=False)
+        instance.save()
+        return instance
+
+
+# --------------------------------------------------------------------------------------
+# Vocabularies and per-user records
+# --------------------------------------------------------------------------------------
+class TeamViewSet(GovernedViewSet):
+    """Teams and business units that own assets."""
+
+    queryset = Team.objects.prefetch_related("members")
+    serializer_class = serializers.TeamSerializer
+    ordering_fields = ["name", "business_unit"]
+    filterset_fields = ["slug", "business_unit"]
+
+
+class ComplianceTagViewSet(GovernedViewSet):
+    """The controlled list of compliance tags."""
+
+    queryset = ComplianceTag.objects.all()
+    serializer_class = serializers.ComplianceTagSerializer
+    ordering_fields = ["name"]
+    filterset_fields = ["name"]
+
+
+class SavedSearchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.CreateModelMixin, mixins.DestroyModelMixin,
+                         viewsets.GenericViewSet):
+    """The signed-in user's own saved searches (nobody sees another's)."""
+
+    queryset = SavedSearch.objects.all()
+    serializer_class = serializers.SavedSearchSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ["page"]
+    ordering_fields = ["page", "name", "created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SavedSearch.objects.none()
+        return SavedSearch.objects.filter(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        search = catalogue.saved_search_create(user=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(search).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance) -> None:
+        catalogue.saved_search_delete(search=instance, user=self.request.user)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
 
 from inventory.choices import ModelStage, Origin, Redistribution, RiskTier
 from inventory.models import (
@@ -24,8 +25,6 @@ from inventory.models import (
     Tag,
     Team,
 )
-
-from .users import UserFactory
 
 __all__ = [
     "VALID_INPUT_SCHEMA",
@@ -82,13 +81,21 @@ class ComplianceTagFactory(factory.django.DjangoModelFactory):
     description = "A controlled compliance tag."
 
 
+def default_owner():
+    """One shared owner for assets whose owner the test does not care about (hashing a
+    password per asset would make the query-count tests slow)."""
+    user, _ = get_user_model().objects.get_or_create(
+        username="asset-owner", defaults={"email": "asset-owner@example.org"})
+    return user
+
+
 class _AssetFactory(factory.django.DjangoModelFactory):
     class Meta:
         skip_postgeneration_save = True
 
     purpose = "Scores credit applications for default risk."
     description = "Gradient-boosted trees on bureau and application data."
-    owner = factory.SubFactory(UserFactory)
+    owner = factory.LazyFunction(default_owner)
     team = factory.SubFactory(TeamFactory)
     domain = "credit"
     confidential = False

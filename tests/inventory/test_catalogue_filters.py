@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from inventory.choices import RiskTier
 from inventory.filters import MLModelFilterSet, ModelVersionFilterSet, parse_metric_conditions
 from inventory.models import MLModel, ModelVersion
+from tests.factories import UserFactory
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_search_matches_name_purpose_description_and_tags():
 def test_filters_by_risk_tier_compliance_tag_team_and_owner():
     team = TeamFactory(slug="cards", name="Cards")
     a = MLModelFactory(name="cards-fraud-gbm", risk_tier=RiskTier.HIGH, team=team,
-                       compliance_tags=["eu-ai-act"])
+                       compliance_tags=["eu-ai-act"], owner=UserFactory(username="card-owner"))
     MLModelFactory(name="credit-limit-glm", risk_tier=RiskTier.LOW, compliance_tags=["sr-11-7"])
     assert _names({"risk_tier": ["high", "critical"]}) == {"cards-fraud-gbm"}
     assert _names({"compliance_tag": ["eu-ai-act"]}) == {"cards-fraud-gbm"}
