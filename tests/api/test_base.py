@@ -301,3 +301,24 @@ def test_session_writes_need_csrf(auditor, platform_admin):
     response = client.post(JOB_RUNS, {"name": "x"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in error_of(response)["message"]
+
+
+# --------------------------------------------------------------------------------------
+# Ordering
+# --------------------------------------------------------------------------------------
+def test_ordering_by_a_declared_field(api_client_for, auditor):
+    JobRunFactory(name="b-job")
+    JobRunFactory(name="a-job")
+    client = api_client_for(auditor)
+    names = [row["name"] for row in client.get(JOB_RUNS, {"ordering": "name"}).json()["results"]]
+    assert names == ["a-job", "b-job"]
+    names = [row["name"] for row in client.get(JOB_RUNS, {"ordering": "-name"}).json()["results"]]
+    assert names == ["b-job", "a-job"]
+
+
+@pytest.mark.parametrize("ordering", ["nmae", "-log", "name,parameters"])
+def test_ordering_by_an_unknown_field_is_400(api_client_for, auditor, ordering):
+    response = api_client_for(auditor).get(JOB_RUNS, {"ordering": ordering})
+    assert response.status_code == 400
+    message = error_of(response)["fields"]["ordering"][0]
+    assert "Cannot order by" in message and "name" in message

@@ -1,4 +1,5 @@
-"""django-filter backend that refuses unknown or malformed filters with a 400."""
+"""django-filter backend that refuses unknown or malformed filters, and unknown orderings,
+with a 400 (DRF's OrderingFilter would silently ignore a misspelt field)."""
 
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -16,8 +17,23 @@ class StrictFilterBackend(DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise ValidationError({name: ["Unknown filter."] for name in unknown})
+        _check_ordering(request, view)
         if filterset is None:
             return queryset
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs
+
+
+def _check_ordering(request, view) -> None:
+    """Refuse `?ordering=` terms outside the view's declared `ordering_fields`."""
+    allowed = getattr(view, "ordering_fields", None)
+    raw = request.query_params.get("ordering", "")
+    if not raw or allowed is None or allowed == "__all__":
+        return
+    terms = [term.strip() for term in raw.split(",") if term.strip()]
+    bad = [term for term in terms if term.lstrip("-") not in allowed]
+    if bad:
+        raise ValidationError({"ordering": [
+            f"Cannot order by {', '.join(bad)}; choose from {', '.join(allowed)} "
+            "(prefix - for descending)."]})
