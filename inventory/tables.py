@@ -141,7 +141,7 @@ def _licence_requires(row) -> str:
 LICENCE_COLUMNS = [
     _name_column(),
     Column("supplier", "Supplier", sort="supplier"),
-    Column("origin", "Origin", sort="origin"),
+    csv_only("origin", "Origin"),
     Column("licence", "Licence (SPDX)", sort="licence"),
     Column("stage", "Stage", sort="stage", badge=STAGE_BADGES),
     Column("redistribution", "Redistribution", sort="redistribution", badge=REDISTRIBUTION_BADGES),

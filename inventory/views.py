@@ -293,7 +293,9 @@ class LicenceListView(MLModelListView):
     description = ("Models bought from vendors or taken from open-weights releases: their licence "
                    "(SPDX identifier), whether they may be passed on to others (redistribution) "
                    "and the credit the licence requires (attribution).")
-    empty_message = "No third-party or open-weights model is registered."
+    empty_message = ("No third-party or open-weights model is registered. Register one from "
+                     "the Models page (Register a model) and set its origin, supplier and "
+                     "licence.")
     add_url_name = ""
     list_route = "inventory:licence_list"
     columns = LICENCE_COLUMNS
@@ -505,6 +507,8 @@ class MLModelFormView(RestrictedViewMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
         context["title"] = f"Edit {self.object.name}" if self.object else "Register a model"
+        form = context["form"]
+        context["error_fields"] = [form[name] for name in form.errors if name in form.fields]
         return context
 
     def form_invalid(self, form):
