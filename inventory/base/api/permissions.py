@@ -24,7 +24,9 @@ class CustodiaPermission(BasePermission):
             request.method, "change")
 
     def _model(self, view):
-        return view.get_queryset().model
+        # The class attribute, not get_queryset(): building the restricted queryset only to
+        # learn its model would cost a permission query build per request.
+        return view.queryset.model
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -37,4 +39,7 @@ class CustodiaPermission(BasePermission):
         return user_has_any_permission(user, action, model)
 
     def has_object_permission(self, request, view, obj) -> bool:
-        return user_can(request.user, self._action(request, view), obj)
+        action = self._action(request, view)
+        if action == "view":
+            return True  # the object was fetched from the view-restricted queryset
+        return user_can(request.user, action, obj)
