@@ -554,13 +554,14 @@ def demo_catalogue_load() -> dict[str, int]:
                                              data=data)
             created["models"] += 1
             for number, version_stage in enumerate(path, start=1):
+                version_trained = trained - timedelta(days=120 * (len(path) - number))
                 version = catalogue.model_version_register(
                     model=model, actor=actor, reason=f"Version {number} trained", data={
-                        "description": f"Retrained on data up to {trained:%B %Y}.",
+                        "description": f"Trained on data up to {version_trained:%B %Y}.",
                         "artifact_uri": f"s3://custodia-demo-models/{name}/{number}/model.bin",
                         "artifact_sha256": _sha(f"{name}:model:{number}"),
                         "artifact_size": 12_000_000 + 1_000_000 * number,
-                        "training_date": trained - timedelta(days=120 * (len(path) - number)),
+                        "training_date": version_trained,
                         "input_schema": data["input_schema"],
                         "output_schema": _output_schema(),
                         "evaluation_metrics": {k: round(v * (0.97 if number < len(path) else 1),

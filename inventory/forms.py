@@ -114,7 +114,8 @@ class MLModelForm(forms.ModelForm):
             "evaluation_metrics": forms.Textarea(attrs={"rows": 2}),
             "input_schema": forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
             "output_schema": forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}),
-            "training_date": forms.DateInput(attrs={"type": "date"}),
+            # A date picker needs ISO dates whatever the display locale.
+            "training_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "compliance_tags": forms.CheckboxSelectMultiple,
         }
 

@@ -388,11 +388,18 @@ class MLModelDetailView(AssetDetailView):
             "stage_badge": STAGE_BADGES.get(obj.stage, "secondary"),
             "risk_badge": RISK_BADGES.get(obj.risk_tier, "secondary"),
             "stage_badges": STAGE_BADGES,
+            "frozen_stages": _frozen_stages(),
             "can_delete": not obj.ever_in_production and user_can(user, "delete", obj),
             "input_schema_text": _pretty_json(obj.input_schema),
             "output_schema_text": _pretty_json(obj.output_schema),
         })
         return context
+
+
+def _frozen_stages() -> list[str]:
+    from inventory.services.catalogue import FROZEN_STAGES
+
+    return [str(stage) for stage in FROZEN_STAGES]
 
 
 def _pretty_json(value) -> str:

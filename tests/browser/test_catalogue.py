@@ -147,3 +147,27 @@ def test_home_shows_the_risk_chart_and_counters_for_the_catalogue(
     browser.open(reverse("inventory:licence_list"), "licences")
     _assert_accessible(browser)
     assert not browser.console_errors()
+
+
+def test_model_owner_edits_a_model_and_the_change_shows_in_its_history(
+        browser, catalogue_with_history):
+    target = catalogue_with_history["target"]
+    browser.login("omar")
+    browser.open(reverse("inventory:mlmodel_edit", args=[target.pk]), "edit-model")
+    # The date picker shows the stored training date (ISO value), so saving keeps it.
+    assert browser.find("[name=training_date]").get_attribute("value") == "2026-01-15"
+    assert browser.find("[name=risk_tier]").get_attribute("disabled")  # risk officers set it
+
+    browser.fill(purpose="Estimates 12-month default risk of retail loan applications.",
+                 change_reason="Wording agreed with compliance")
+    _submit(browser, "[data-testid=model-form]", "edit-saved")
+
+    assert browser.path == target.get_absolute_url()
+    target.refresh_from_db()
+    assert target.training_date == datetime.date(2026, 1, 15)
+    assert target.purpose.startswith("Estimates 12-month default risk")
+    browser.open(target.get_absolute_url() + "#history", "history-after-edit")
+    WebDriverWait(browser.driver, WAIT_SECONDS).until(
+        lambda d: d.find_element(By.ID, "history").is_displayed())
+    browser.screenshot("history-after-edit-shown")
+    assert "Wording agreed with compliance" in browser.text("[data-testid=history]")
