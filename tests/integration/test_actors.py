@@ -14,7 +14,8 @@ from inventory.models.assets import Team
 from inventory.services.job_runs import job_run_submit
 from tests.integration.conftest import wait_for, worker
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+# Only tests with a worker thread need committed data (transaction=True); the rest roll back.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def _team_create(slug: str) -> Team:
@@ -37,6 +38,7 @@ class CreateTeamCommand(AuditedCommand):
         _team_create("command-team")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_history_written_by_a_job_names_the_job_run(filesystem_broker: str) -> None:
     with worker():
         run = job_run_submit(name="tests.integration.create_team", parameters={"slug": "job-team"})

@@ -14,7 +14,8 @@ from inventory.models import WorkerHeartbeat
 from inventory.services.job_runs import job_run_submit
 from tests.integration.conftest import free_port, wait_for, worker
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+# Only tests with a worker thread need committed data (transaction=True); the rest roll back.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def _health(client) -> tuple[int, dict]:
@@ -26,6 +27,7 @@ def _failing(body: dict) -> set[str]:
     return {name for name, check in body["checks"].items() if not check["ok"]}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_healthy_after_a_real_worker_ran_the_health_job(client, filesystem_broker: str) -> None:
     status, body = _health(client)
     assert (status, _failing(body)) == (503, {"workers"}), "no worker has reported yet"
