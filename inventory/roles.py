@@ -4,6 +4,14 @@ Apps add their models' permissions with `grant_to_roles(...)` in their `apps.rea
 new model's permissions reach the roles without a hand-written data migration. The sync
 only adds: a permission an administrator removed in the admin comes back on the next
 migrate only if it is still declared here.
+
+Catalogue (issue 3), declared below: every role reads the catalogue and its registration
+rules (other teams' confidential assets stay hidden by `Asset.restrict_visibility`); data
+scientists register assets and versions and change/delete what they registered through
+object grants given by `inventory.services.catalogue`; model owners also change any visible
+asset's metadata, request promotion and deprecate; validators and CAB members promote;
+compliance officers keep the compliance tags (vocabulary and per model), risk officers set
+risk tiers; auditors only read; platform admins hold every inventory permission.
 """
 
 from __future__ import annotations

@@ -280,3 +280,25 @@ def test_list_query_count_is_constant_with_object_grants_only(api_client_for, ro
     assert len(client.get(url, {"page_size": 100}).json()["results"]) == 30
     assert _count(client, url) == at_10
     assert at_10 <= 14
+
+
+def test_reading_a_confidential_model_is_an_access_event(api_client_for, data_scientist, teams):
+    own = MLModel.objects.get(name="alpha-secret-model")
+    assert api_client_for(data_scientist).get(detail(own.pk)).status_code == 200
+    event = AccessEvent.objects.get(action=AccessAction.VIEW)
+    assert (event.user, event.object_id) == (data_scientist, str(own.pk))
+
+
+def test_csv_by_format_suffix(api_client_for, auditor):
+    MLModelFactory(name="credit-default-xgb")
+    response = api_client_for(auditor).get("/api/v1/models.csv")
+    assert response.status_code == 200
+    assert "credit-default-xgb" in b"".join(response.streaming_content).decode()
+
+
+@pytest.mark.parametrize("role", ["auditor", "validator", "compliance_officer", "cab_member"])
+def test_read_only_roles_cannot_register(api_client_for, role, request):
+    user = request.getfixturevalue(role)
+    response = api_client_for(user).post(MODELS, payload(owner=role), format="json")
+    assert response.status_code == 403
+    assert not MLModel.objects.exists()
