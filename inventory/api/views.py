@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from inventory.api import serializers
 from inventory.base.api.errors import Conflict
+from inventory.base.api.filtering import StrictFilterBackend
 from inventory.base.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
 from inventory.base.audit import audit_context
 from inventory.choices import AccessAction
@@ -153,11 +154,14 @@ ASSET_COLUMNS: list[tuple[str, Callable]] = [
 # Catalogue assets
 # --------------------------------------------------------------------------------------
 class AssetViewSet(CSVExportMixin, GovernedViewSet):
-    """Register, change and delete catalogue assets through the catalogue services."""
+    """Register, change and delete catalogue assets through the catalogue services.
 
-    ordering_fields = ["name", "domain", "team__name", "owner__username", "created_at",
-                       "updated_at"]
-    ordering = ["name"]
+    Sorting is the filterset's `ordering` (the same names as the dashboards: `name`,
+    `team`, `owner`, `risk_tier`, `-updated`...), so DRF's own ordering backend, which
+    knows no such aliases, is left out.
+    """
+
+    filter_backends = [StrictFilterBackend]
     csv_columns = ASSET_COLUMNS
 
     def create_object(self, data: dict, *, reason: str):
@@ -183,8 +187,6 @@ class MLModelViewSet(AssetViewSet):
     serializer_class = serializers.MLModelSerializer
     filterset_class = MLModelFilterSet
     permission_action: str | None = None  # set per extra action (CustodiaPermission)
-    ordering_fields = [*AssetViewSet.ordering_fields, "stage", "risk_tier", "origin",
-                       "classification", "licence"]
     csv_columns = [*ASSET_COLUMNS[:7], ("stage", lambda o: o.stage),
                    ("risk_tier", lambda o: o.risk_tier), ("origin", lambda o: o.origin),
                    ("supplier", lambda o: o.supplier), ("licence", lambda o: o.licence),
@@ -280,7 +282,7 @@ class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
     queryset = ModelVersion.objects.all()
     serializer_class = serializers.ModelVersionSerializer
     filterset_class = ModelVersionFilterSet
-    ordering_fields = ["model__name", "version", "stage", "created_at", "training_date"]
+    filter_backends = [StrictFilterBackend]  # sorting: the filterset's `ordering`
     csv_columns = [
         ("id", lambda v: v.pk), ("model", lambda v: v.model.name), ("version", lambda v: v.version),
         ("stage", lambda v: v.stage), ("artifact_uri", lambda v: v.artifact_uri),
@@ -314,7 +316,7 @@ class DatasetVersionViewSet(GovernedViewSet):
     queryset = DatasetVersion.objects.all()
     serializer_class = serializers.DatasetVersionSerializer
     filterset_class = DatasetVersionFilterSet
-    ordering_fields = ["dataset__name", "version", "created_at"]
+    filter_backends = [StrictFilterBackend]  # sorting: the filterset's `ordering`
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def create_object(self, data: dict, *, reason: str):

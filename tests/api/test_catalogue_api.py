@@ -302,3 +302,14 @@ def test_read_only_roles_cannot_register(api_client_for, role, request):
     response = api_client_for(user).post(MODELS, payload(owner=role), format="json")
     assert response.status_code == 403
     assert not MLModel.objects.exists()
+
+
+def test_ordering_uses_the_filterset_names(api_client_for, auditor):
+    MLModelFactory(name="aaa-first-model", team=TeamFactory(slug="zz", name="Zulu"))
+    MLModelFactory(name="zzz-last-model", team=TeamFactory(slug="aa", name="Alpha"))
+    client = api_client_for(auditor)
+    ordered = [r["name"] for r in client.get(MODELS, {"ordering": "team"}).json()["results"]]
+    assert ordered == ["zzz-last-model", "aaa-first-model"]
+    ordered = [r["name"] for r in client.get(MODELS, {"ordering": "-name"}).json()["results"]]
+    assert ordered == ["zzz-last-model", "aaa-first-model"]
+    assert client.get(MODELS, {"ordering": "password"}).status_code == 400
