@@ -126,7 +126,7 @@ def style_form(form: forms.Form, *, small: bool = True) -> forms.Form:
 
 
 PANEL_HIDDEN = {"q", "ordering", "team_slug", "owner_username", "licence_contains"}
-SHORT_CHOICES = 8
+SHORT_CHOICES = 12
 
 
 def _checkbox_short_choices(form: forms.Form) -> None:

@@ -105,9 +105,9 @@ def test_compliance_officer_filters_by_risk_and_compliance_tag_and_reads_the_his
     assert "Risk: High" in badges and "sr-11-7" in badges
     _assert_accessible(browser)
 
-    browser.find("[data-testid=history-tab]").click()
+    _into_view(browser, "[data-testid=history-tab]").click()
     WebDriverWait(browser.driver, WAIT_SECONDS).until(
-        lambda d: d.find_element(By.ID, "history").is_displayed())
+        expected_conditions.visibility_of_element_located((By.ID, "history")))
     browser.screenshot("model-history")
     history = browser.text("[data-testid=history]")
     assert "omar" in history and "Annual model review" in history  # who and why
@@ -166,8 +166,8 @@ def test_model_owner_edits_a_model_and_the_change_shows_in_its_history(
     target.refresh_from_db()
     assert target.training_date == datetime.date(2026, 1, 15)
     assert target.purpose.startswith("Estimates 12-month default risk")
-    browser.open(target.get_absolute_url() + "#history", "history-after-edit")
-    WebDriverWait(browser.driver, WAIT_SECONDS).until(
-        lambda d: d.find_element(By.ID, "history").is_displayed())
-    browser.screenshot("history-after-edit-shown")
-    assert "Wording agreed with compliance" in browser.text("[data-testid=history]")
+    _into_view(browser, "[data-testid=history-tab]").click()
+    history = WebDriverWait(browser.driver, WAIT_SECONDS).until(
+        expected_conditions.visibility_of_element_located((By.ID, "history")))
+    browser.screenshot("history-after-edit")
+    assert "Wording agreed with compliance" in history.text
