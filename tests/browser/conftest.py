@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.services import chromium_paths, require
@@ -43,6 +43,9 @@ def chromium(tmp_path_factory):
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--no-first-run", "--window-size=1280,900", "--lang=en-GB",
+        # No smooth scrolling or fade/collapse animations (Bootstrap honours the preference):
+        # a click or a read during an animation would make the tests flaky.
+        "--force-prefers-reduced-motion",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
         options.add_argument(argument)
@@ -84,15 +87,24 @@ class Browser:
 
     def submit(self, form_selector: str = "main form", label: str = "") -> Browser:
         """Submit a form with its submit button and wait for the next page."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
-        self.driver.find_element(By.CSS_SELECTOR, f"{form_selector} [type=submit]").click()
+        return self.click(f"{form_selector} [type=submit]", label or "after-submit")
+
+    def click(self, selector: str, label: str, element=None) -> Browser:
+        """Click something that loads a new page (a link, a submit button) and wait for it."""
+        token = uuid4().hex
+        self.driver.execute_script("window.__custodiaPage = arguments[0];", token)
+        (element or self.driver.find_element(By.CSS_SELECTOR, selector)).click()
         try:
-            WebDriverWait(self.driver, WAIT_SECONDS).until(expected_conditions.staleness_of(page))
-        except TimeoutException as error:  # pragma: no cover - reported with a screenshot
-            self.screenshot(f"{label or 'submit'}-timeout")
-            raise AssertionError(f"submitting {form_selector} did not load a new page") from error
-        self._wait_loaded()
-        self.screenshot(label or "after-submit")
+            # A marker on the old window, not a stale element: Chromium sometimes answers a
+            # lookup on a page being replaced with an inspector error instead of "stale".
+            WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+                lambda d: d.execute_script(
+                    "return window.__custodiaPage !== arguments[0]"
+                    " && document.readyState === 'complete';", token))
+        except TimeoutException as error:
+            self.screenshot(f"{label}-timeout")
+            raise AssertionError(f"clicking {selector} did not load a new page") from error
+        self.screenshot(label)
         return self
 
     def fill(self, **fields: str) -> Browser:
@@ -130,6 +142,11 @@ class Browser:
         return self.driver.execute_script(
             "const nav = document.querySelector('nav.navbar');"
             "return !!nav && getComputedStyle(nav).display === 'flex';")
+
+    def horizontal_overflow(self) -> int:
+        """Pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
+        return self.driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
 
     def console_errors(self) -> list[str]:
         """Severe browser-console entries (CSP refusals, failed assets, script errors)."""
@@ -173,6 +190,7 @@ def browser(chromium, live_server, transactional_db, isolated_cache, request):
     """A signed-out browser on the live server; a last screenshot is kept when a test fails."""
     chromium.delete_all_cookies()
     chromium.get("about:blank")
+    chromium.set_window_size(1280, 900)  # a test may have narrowed it
     chromium.get_log("browser")  # drop entries from earlier tests
     page = Browser(chromium, live_server.url, request.node.name)
     yield page
@@ -190,5 +208,5 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-def format_violations(violations: list[dict]) -> str:
+def format_violations(violations: list[dict] | dict) -> str:
     return json.dumps(violations, indent=2)

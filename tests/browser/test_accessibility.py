@@ -82,3 +82,21 @@ def test_refused_page_is_accessible(browser):
     browser.open(reverse("inventory:accessevent_list"), "access-log-refused")
     assert "not allowed" in browser.text("main h1")
     _assert_accessible(browser)
+
+
+def test_every_menu_page_is_accessible(browser):
+    """Each page in the navigation, as the role that sees them all (new pages are covered
+    as soon as they are in the menu)."""
+    UserFactory(username="pat", roles=[Role.PLATFORM_ADMIN], is_staff=True)
+    browser.login("pat")
+    links = browser.driver.find_elements("css selector", "#mainnav .dropdown-menu a.dropdown-item")
+    urls = sorted({link.get_attribute("href").removeprefix(browser.base_url) for link in links})
+    assert reverse("inventory:jobrun_list") in urls
+
+    problems = {}
+    for url in urls:
+        browser.open(url, f"menu-{url}")
+        violations = browser.axe_violations()
+        if violations:
+            problems[url] = violations
+    assert problems == {}, format_violations(problems)

@@ -64,8 +64,7 @@ def test_user_without_role_sees_styled_403_on_a_governed_page(browser):
     assert browser.stylesheet_applied()
     assert "No role" in browser.text("[data-testid=current-user]")
     # The way out works.
-    browser.find("main a.btn").click()
-    browser.screenshot("back-home")
+    browser.click("main a.btn", "back-home")
     assert browser.path == reverse("home")
 
 
@@ -105,8 +104,7 @@ def test_attention_counter_leads_to_the_filtered_list(browser):
     counter = browser.driver.find_element(
         "xpath", "//*[@data-testid='counters']//a[contains(., 'Failed job runs')]")
     assert counter.text.startswith("1\n")
-    counter.click()
-    browser.screenshot("failed-job-runs")
+    browser.click("", "failed-job-runs", element=counter)
 
     assert "status=failed" in browser.path
     assert browser.text("[data-testid=result-count]") == "1 result matching the filters"
