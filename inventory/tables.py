@@ -106,6 +106,13 @@ def _owner(row) -> str:
     return (owner.get_full_name() or owner.get_username()) if owner else ""
 
 
+def _day(value) -> str:
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+
+    return date_format(localtime(value), "j M Y") if value else ""
+
+
 def _confidential_csv(row) -> str:
     return "yes" if row.confidential else "no"
 
@@ -121,14 +128,14 @@ def _compliance_column() -> BadgesColumn:
 MLMODEL_COLUMNS = [
     _name_column(),
     Column("team.name", "Team", sort="team__name"),
-    Column("domain", "Domain", sort="domain"),
     Column(_owner, "Owner"),
     Column("stage", "Stage", sort="stage", badge=STAGE_BADGES),
     Column("risk_tier", "Risk tier", sort="risk_tier", badge=RISK_BADGES),
     _compliance_column(),
     Column("origin", "Origin", sort="origin"),
-    Column("licence", "Licence", sort="licence"),
-    Column("updated_at", "Last change", sort="updated_at"),
+    csv_only("domain", "Domain"),
+    csv_only("licence", "Licence"),
+    Column(lambda row: _day(row.updated_at), "Last change", sort="updated_at"),
     csv_only(_confidential_csv, "Confidential"),
     csv_only("purpose", "Purpose"),
 ]
@@ -155,25 +162,25 @@ LICENCE_COLUMNS = [
 DATASET_COLUMNS = [
     _name_column(),
     Column("team.name", "Team", sort="team__name"),
-    Column("domain", "Domain", sort="domain"),
+    csv_only("domain", "Domain"),
     Column(_owner, "Owner"),
     Column("sensitivity", "Sensitivity", sort="sensitivity", badge=SENSITIVITY_BADGES),
     Column("storage_mode", "Storage", sort="storage_mode"),
     Column("residency_region", "Residency", sort="residency_region"),
     _compliance_column(),
     csv_only(_confidential_csv, "Confidential"),
-    Column("updated_at", "Last change", sort="updated_at"),
+    Column(lambda row: _day(row.updated_at), "Last change", sort="updated_at"),
 ]
 
 FEATURE_COLUMNS = [
     _name_column(),
     Column("team.name", "Team", sort="team__name"),
-    Column("domain", "Domain", sort="domain"),
+    csv_only("domain", "Domain"),
     Column(_owner, "Owner"),
     Column("data_type", "Data type", sort="data_type"),
     Column(lambda row: _visible_dataset(row), "Source dataset", sort="dataset__name"),
     csv_only(_confidential_csv, "Confidential"),
-    Column("updated_at", "Last change", sort="updated_at"),
+    Column(lambda row: _day(row.updated_at), "Last change", sort="updated_at"),
 ]
 
 def _visible_dataset(row) -> str:
@@ -189,13 +196,13 @@ def _visible_dataset(row) -> str:
 PIPELINE_COLUMNS = [
     _name_column(),
     Column("team.name", "Team", sort="team__name"),
-    Column("domain", "Domain", sort="domain"),
+    csv_only("domain", "Domain"),
     Column(_owner, "Owner"),
     Column("orchestrator", "Orchestrator", sort="orchestrator"),
     Column("schedule", "Schedule"),
-    Column("repository_url", "Code repository"),
+    csv_only("repository_url", "Code repository"),
     csv_only(_confidential_csv, "Confidential"),
-    Column("updated_at", "Last change", sort="updated_at"),
+    Column(lambda row: _day(row.updated_at), "Last change", sort="updated_at"),
 ]
 
 
