@@ -299,6 +299,17 @@ class AssetFilterSet(django_filters.FilterSet):
             compliancetag__in=list(value)).values(owner))
 
 
+class RankedOrderingFilter(django_filters.OrderingFilter):
+    """Sorts risk tier and stage by meaning (low → critical, draft → retired), through the
+    `risk_rank`/`stage_rank` aliases of `MLModel.objects.with_ranks()`."""
+
+    def filter(self, qs, value):
+        wants_rank = any(v.lstrip("-") in ("risk_tier", "stage") for v in value or ())
+        if wants_rank and "risk_rank" not in qs.query.annotations and hasattr(qs, "with_ranks"):
+            qs = qs.with_ranks()
+        return super().filter(qs, value)
+
+
 class MLModelFilterSet(AssetFilterSet):
     """Search the model catalogue (issue 3, item 7): every filter of the API and dashboards."""
 
@@ -319,9 +330,10 @@ class MLModelFilterSet(AssetFilterSet):
     ever_in_production = django_filters.BooleanFilter(label="Has been in production")
     metric = MetricFilter(field_name="evaluation_metrics", label="Performance",
                           help_text=METRIC_HELP)
-    ordering = django_filters.OrderingFilter(fields=(
-        *ASSET_ORDERING, ("stage", "stage"), ("risk_tier", "risk_tier"), ("origin", "origin"),
-        ("classification", "classification"), ("licence", "licence")), label="Sort by")
+    ordering = RankedOrderingFilter(fields=(
+        *ASSET_ORDERING, ("stage_rank", "stage"), ("risk_rank", "risk_tier"),
+        ("origin", "origin"), ("classification", "classification"), ("licence", "licence")),
+        label="Sort by")
 
     class Meta:
         model = MLModel

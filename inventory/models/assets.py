@@ -86,6 +86,24 @@ class AssetQuerySet(GovernedQuerySet):
             "tags", "compliance_tags")
 
 
+def _rank(field: str, values: list[str]) -> models.Case:
+    """Position of a choice in its natural order (low < critical), for sorting."""
+    return models.Case(*[models.When(**{field: value}, then=models.Value(i))
+                         for i, value in enumerate(values)],
+                       default=models.Value(len(values)), output_field=models.IntegerField())
+
+
+class MLModelQuerySet(AssetQuerySet):
+    def with_ranks(self):
+        """`risk_rank` (low → critical) and `stage_rank` (draft → retired), so lists sort
+        by meaning rather than alphabetically; order by them like any field."""
+        return self.alias(risk_rank=_rank("risk_tier", RiskTier.values),
+                          stage_rank=_rank("stage", ModelStage.values))
+
+    def for_list(self):
+        return super().for_list().with_ranks()
+
+
 class FeatureQuerySet(AssetQuerySet):
     def for_list(self):
         return super().for_list().select_related("dataset")
@@ -191,6 +209,8 @@ class MLModel(Asset):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:mlmodel_detail", args=[self.pk])
+
+    objects = MLModelQuerySet.as_manager()
 
     def save(self, *args, **kwargs) -> None:
         # Once in production, always "has been in production": deletion stays refused.

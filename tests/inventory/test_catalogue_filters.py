@@ -81,3 +81,14 @@ def test_version_metric_filter():
     filterset = ModelVersionFilterSet({"metric": "auc>=0.8"}, queryset=ModelVersion.objects.all())
     assert filterset.is_valid(), filterset.errors
     assert list(filterset.qs) == [version]
+
+
+@pytest.mark.parametrize("queryset", [MLModel.objects.all, lambda: MLModel.objects.for_list()])
+def test_risk_tier_sorts_by_severity_not_alphabetically(queryset):
+    for tier in ("medium", "critical", "low", "high"):
+        MLModelFactory(name=f"credit-{tier}-xgb", risk_tier=tier)
+    filterset = MLModelFilterSet({"ordering": "-risk_tier"}, queryset=queryset())
+    assert filterset.is_valid(), filterset.errors
+    assert [m.risk_tier for m in filterset.qs] == ["critical", "high", "medium", "low"]
+    by_rank = MLModel.objects.for_list().order_by("risk_rank")
+    assert [m.risk_tier for m in by_rank] == ["low", "medium", "high", "critical"]
