@@ -24,10 +24,24 @@ from inventory.base.permissions import user_can, user_has_any_permission
 from inventory.base.tables import Column
 from inventory.base.views import ObjectDetailView, ObjectListView, RestrictedViewMixin
 from inventory.choices import AccessAction, JobStatus, ModelStage, Origin, Redistribution, RiskTier
-from inventory.filters import AccessEventFilterSet, JobRunFilterSet
+from inventory.filters import (
+    AccessEventFilterSet,
+    DatasetFilterSet,
+    FeatureFilterSet,
+    JobRunFilterSet,
+    MLModelFilterSet,
+    PipelineFilterSet,
+)
 from inventory.forms import CompletenessFilterForm, MLModelDeleteForm, MLModelForm, SavedSearchForm
 from inventory.models import AccessEvent, Dataset, Feature, JobRun, MLModel, Pipeline, SavedSearch
+from inventory.services import catalogue
 from inventory.services.audit import access_event_record
+from inventory.services.standards import (
+    asset_metadata_gaps,
+    field_label,
+    incomplete_assets,
+    missing_metadata_q,
+)
 from inventory.tables import (
     DATASET_COLUMNS,
     FEATURE_COLUMNS,
@@ -192,13 +206,6 @@ class CatalogueListView(ObjectListView):
         return context
 
 
-def _catalogue_filterset(name: str):
-    """The shared FilterSet of the API and dashboards (written once, in inventory.filters)."""
-    from inventory import filters
-
-    return getattr(filters, name)
-
-
 class MLModelListView(CatalogueListView):
     model = MLModel
     title = "Models"
@@ -207,6 +214,7 @@ class MLModelListView(CatalogueListView):
     empty_message = ("No model is registered yet. Data scientists and model owners register "
                      "models with the Register a model button, the admin or the API.")
     default_sort = "name"
+    filterset_class = MLModelFilterSet
     add_url_name = "inventory:mlmodel_add"
     add_label = "Register a model"
     list_route = "inventory:mlmodel_list"
@@ -215,10 +223,6 @@ class MLModelListView(CatalogueListView):
     columns = MLMODEL_COLUMNS
     primary_filters = ["stage", "risk_tier", "compliance_tag", "team", "owner", "domain",
                        "origin", "metric", "confidential"]
-
-    @property
-    def filterset_class(self):
-        return _catalogue_filterset("MLModelFilterSet")
 
     @property
     def presets(self):
@@ -237,14 +241,11 @@ class DatasetListView(CatalogueListView):
     empty_message = "No dataset is registered yet. Datasets are added in the admin or the API."
     default_sort = "name"
     list_route = "inventory:dataset_list"
+    filterset_class = DatasetFilterSet
     search_label = "Search datasets"
     columns = DATASET_COLUMNS
     primary_filters = ["sensitivity", "team", "owner", "domain", "residency_region",
                        "compliance_tag", "confidential"]
-
-    @property
-    def filterset_class(self):
-        return _catalogue_filterset("DatasetFilterSet")
 
 
 class FeatureListView(CatalogueListView):
@@ -254,13 +255,10 @@ class FeatureListView(CatalogueListView):
     empty_message = "No feature is registered yet. Features are added in the admin or the API."
     default_sort = "name"
     list_route = "inventory:feature_list"
+    filterset_class = FeatureFilterSet
     search_label = "Search features"
     columns = FEATURE_COLUMNS
     primary_filters = ["dataset", "team", "owner", "domain", "data_type", "confidential"]
-
-    @property
-    def filterset_class(self):
-        return _catalogue_filterset("FeatureFilterSet")
 
     def get_queryset(self):
         from django.db.models import Exists, OuterRef
@@ -277,13 +275,10 @@ class PipelineListView(CatalogueListView):
     empty_message = "No pipeline is registered yet. Pipelines are added in the admin or the API."
     default_sort = "name"
     list_route = "inventory:pipeline_list"
+    filterset_class = PipelineFilterSet
     search_label = "Search pipelines"
     columns = PIPELINE_COLUMNS
     primary_filters = ["orchestrator", "team", "owner", "domain", "confidential"]
-
-    @property
-    def filterset_class(self):
-        return _catalogue_filterset("PipelineFilterSet")
 
 
 class LicenceListView(MLModelListView):
@@ -364,8 +359,6 @@ def _admin_url(obj) -> str:
 
 def _metadata_gaps(obj) -> list[str]:
     """What the metadata standard still misses on `obj`, as field labels (the backend's rule)."""
-    from inventory.services.standards import asset_metadata_gaps, field_label
-
     return [field_label(type(obj), name) for name in asset_metadata_gaps(obj)]
 
 
@@ -397,9 +390,7 @@ class MLModelDetailView(AssetDetailView):
 
 
 def _frozen_stages() -> list[str]:
-    from inventory.services.catalogue import FROZEN_STAGES
-
-    return [str(stage) for stage in FROZEN_STAGES]
+    return [str(stage) for stage in catalogue.FROZEN_STAGES]
 
 
 def _pretty_json(value) -> str:
@@ -411,6 +402,7 @@ def _pretty_json(value) -> str:
 class DatasetDetailView(AssetDetailView):
     model = Dataset
     list_route = "inventory:dataset_list"
+    filterset_class = DatasetFilterSet
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags", "compliance_tags")
@@ -435,6 +427,7 @@ class DatasetDetailView(AssetDetailView):
 class FeatureDetailView(AssetDetailView):
     model = Feature
     list_route = "inventory:feature_list"
+    filterset_class = FeatureFilterSet
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags", "compliance_tags")
@@ -456,6 +449,7 @@ class FeatureDetailView(AssetDetailView):
 class PipelineDetailView(AssetDetailView):
     model = Pipeline
     list_route = "inventory:pipeline_list"
+    filterset_class = PipelineFilterSet
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags", "compliance_tags")
@@ -473,12 +467,6 @@ class PipelineDetailView(AssetDetailView):
 # --------------------------------------------------------------------------------------
 # Registering, editing and deleting a model (the dashboard door of the catalogue services)
 # --------------------------------------------------------------------------------------
-def _catalogue_service(name: str):
-    from inventory.services import catalogue
-
-    return getattr(catalogue, name)
-
-
 def _form_errors_from(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError next to the fields it names (never a 500)."""
     if hasattr(error, "error_dict"):
@@ -540,10 +528,9 @@ class MLModelCreateView(MLModelFormView):
     permission_action = "add"
 
     def save(self, form):
-        create = _catalogue_service("mlmodel_create")
-        obj = create(actor=self.request.user,
-                     reason=form.cleaned_data.get("change_reason") or "Registered in the dashboard",
-                     data=form.service_data())
+        reason = form.cleaned_data.get("change_reason") or "Registered in the dashboard"
+        obj = catalogue.mlmodel_create(actor=self.request.user, reason=reason,
+                                       data=form.service_data())
         messages.success(self.request, f"Registered the model \u201c{obj.name}\u201d.")
         return obj
 
@@ -564,10 +551,9 @@ class MLModelEditView(MLModelFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def save(self, form):
-        update = _catalogue_service("mlmodel_update")
-        obj = update(model=self.object, actor=self.request.user,
-                     reason=form.cleaned_data.get("change_reason") or "Edited in the dashboard",
-                     data=form.service_data())
+        reason = form.cleaned_data.get("change_reason") or "Edited in the dashboard"
+        obj = catalogue.mlmodel_update(model=self.object, actor=self.request.user, reason=reason,
+                                       data=form.service_data())
         messages.success(self.request, f"Saved the changes to \u201c{obj.name}\u201d.")
         return obj
 
@@ -588,10 +574,10 @@ class MLModelDeleteView(MLModelEditView):
         return context
 
     def form_valid(self, form):
-        delete = _catalogue_service("mlmodel_delete")
         name = self.object.name
         try:
-            delete(model=self.object, actor=self.request.user, reason=form.cleaned_data["reason"])
+            catalogue.mlmodel_delete(model=self.object, actor=self.request.user,
+                                     reason=form.cleaned_data["reason"])
         except ValidationError as error:
             _form_errors_from(form, error)
             return self.form_invalid(form)
@@ -624,8 +610,6 @@ class CompletenessView(LoginRequiredMixin, TemplateView):
 
     def rows(self, form: CompletenessFilterForm) -> tuple[list[dict], list[dict]]:
         """(incomplete assets, per-type summary) for what the user may see and filtered."""
-        from inventory.services.standards import field_label, incomplete_assets
-
         user = self.request.user
         wanted = form.cleaned_data.get("asset_type") if form.is_valid() else ""
         team = form.cleaned_data.get("team") if form.is_valid() else None
@@ -679,8 +663,6 @@ class CompletenessView(LoginRequiredMixin, TemplateView):
 
 def incomplete_models(user):
     """The models `user` may see whose registration misses mandatory metadata (in SQL)."""
-    from inventory.services.standards import missing_metadata_q
-
     return MLModel.objects.restrict(user, "view").filter(missing_metadata_q(MLModel))
 
 
@@ -774,7 +756,7 @@ class SavedSearchCreateView(LoginRequiredMixin, View):
         if form.is_valid():
             query = form.cleaned_data["query"]
             try:
-                _catalogue_service("saved_search_create")(
+                catalogue.saved_search_create(
                     user=request.user, page=page, name=form.cleaned_data["name"], query=query)
             except ValidationError as error:
                 messages.error(request, "The search was not saved: " + " ".join(error.messages))
@@ -793,7 +775,7 @@ class SavedSearchDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk: int, *args, **kwargs):
         saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
         page, name = saved.page, saved.name
-        _catalogue_service("saved_search_delete")(search=saved, user=request.user)
+        catalogue.saved_search_delete(search=saved, user=request.user)
         messages.success(request, f"Deleted the saved search \u201c{name}\u201d.")
         try:
             return HttpResponseRedirect(reverse(page))
