@@ -24,6 +24,10 @@ def compliance_user(transactional_db):
 def _assert_accessible(browser) -> None:
     violations = browser.axe_violations()
     assert violations == [], f"axe-core on {browser.path}:\n{format_violations(violations)}"
+    # A refused script or stylesheet (CSP, missing asset) breaks the page for everyone; the
+    # page's own status (a deliberate 403) is not an asset failure.
+    page = browser.driver.current_url
+    assert [e for e in browser.console_errors() if not e.startswith(f"{page} ")] == []
 
 
 def test_login_page_is_accessible(browser):
