@@ -125,12 +125,14 @@ def _compliance_column() -> BadgesColumn:
     return BadgesColumn(_tag_names, "Compliance tags", badges=_compliance_tags, badges_only=True)
 
 
+# Stage and risk tier sort by meaning (draft → retired, low → critical) through the
+# `stage_rank` / `risk_rank` aliases of `MLModel.objects.for_list()`.
 MLMODEL_COLUMNS = [
     _name_column(),
     Column("team.name", "Team", sort="team__name"),
     Column(_owner, "Owner"),
-    Column("stage", "Stage", sort="stage", badge=STAGE_BADGES),
-    Column("risk_tier", "Risk tier", sort="risk_tier", badge=RISK_BADGES),
+    Column("stage", "Stage", sort="stage_rank", badge=STAGE_BADGES),
+    Column("risk_tier", "Risk tier", sort="risk_rank", badge=RISK_BADGES),
     _compliance_column(),
     Column("origin", "Origin", sort="origin"),
     csv_only("domain", "Domain"),
@@ -150,7 +152,7 @@ LICENCE_COLUMNS = [
     Column("supplier", "Supplier", sort="supplier"),
     csv_only("origin", "Origin"),
     Column("licence", "Licence (SPDX)", sort="licence"),
-    Column("stage", "Stage", sort="stage", badge=STAGE_BADGES),
+    Column("stage", "Stage", sort="stage_rank", badge=STAGE_BADGES),
     Column("redistribution", "Redistribution", sort="redistribution", badge=REDISTRIBUTION_BADGES),
     Column(_licence_requires, "What the licence requires", csv=False),
     csv_only("redistribution_terms", "Redistribution terms"),

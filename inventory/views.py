@@ -728,7 +728,7 @@ class RiskRegisterView(LoginRequiredMixin, TemplateView):
             MLModel.objects.restrict(user, "view").for_list()
             .filter(risk_tier__in=[RiskTier.HIGH, RiskTier.CRITICAL],
                     stage__in=[ModelStage.PRODUCTION, ModelStage.STAGING])
-            .order_by("risk_tier", "name"))
+            .order_by("-risk_rank", "name"))
         return context
 
 

@@ -532,3 +532,15 @@ def test_compliance_officer_role_holds_the_view_permissions_the_pages_need(compl
     codenames = set(Permission.objects.filter(group__user=compliance_officer)
                     .values_list("codename", flat=True))
     assert {"view_mlmodel", "view_dataset", "view_feature", "view_pipeline"} <= codenames
+
+
+def test_models_list_sorts_risk_tier_by_meaning(client, compliance_officer):
+    for tier in (RiskTier.MEDIUM, RiskTier.CRITICAL, RiskTier.LOW, RiskTier.HIGH):
+        MLModelFactory(name=f"credit-{tier}-xgb", risk_tier=tier, steward=compliance_officer)
+    _login(client, compliance_officer)
+
+    response = client.get(reverse("inventory:mlmodel_list") + "?sort=-risk_rank")
+
+    names = [row.name for row in response.context["page_obj"].object_list]
+    assert names == ["credit-critical-xgb", "credit-high-xgb", "credit-medium-xgb",
+                     "credit-low-xgb"]
