@@ -99,6 +99,9 @@ def _names(related) -> str:
     return ", ".join(sorted(item.name for item in related.all()))
 
 
+NOT_A_SEARCH = {"page", "page_size", "ordering", "format"}
+
+
 class CSVExportMixin:
     """`GET <list>?format=csv`: every row the filters and restrictions leave, as CSV."""
 
@@ -108,7 +111,13 @@ class CSVExportMixin:
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.export_csv(request)
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        if set(request.query_params) - NOT_A_SEARCH and response.status_code == 200:
+            # A filtered list is a search, logged like the dashboards' (access anomalies).
+            access_event_record(request=request, action=AccessAction.SEARCH,
+                                query=request.GET.urlencode(),
+                                result_count=response.data.get("count"))
+        return response
 
     def export_csv(self, request):
         from django.http import StreamingHttpResponse

@@ -313,3 +313,34 @@ def test_ordering_uses_the_filterset_names(api_client_for, auditor):
     ordered = [r["name"] for r in client.get(MODELS, {"ordering": "-name"}).json()["results"]]
     assert ordered == ["zzz-last-model", "aaa-first-model"]
     assert client.get(MODELS, {"ordering": "password"}).status_code == 400
+
+
+def test_a_filtered_list_is_a_search_event(api_client_for, auditor):
+    MLModelFactory(name="credit-default-xgb")
+    client = api_client_for(auditor)
+    client.get(MODELS, {"page": 1})
+    assert not AccessEvent.objects.exists()
+    client.get(MODELS, {"q": "credit"})
+    event = AccessEvent.objects.get()
+    assert (event.action, event.query, event.result_count) == (AccessAction.SEARCH, "q=credit", 1)
+
+
+def test_compliance_officer_sets_compliance_tags(api_client_for, compliance_officer,
+                                                 data_scientist):
+    from tests.factories.catalogue import ComplianceTagFactory
+
+    ComplianceTagFactory(name="eu-ai-act")
+    model = MLModelFactory(name="credit-default-xgb")
+    url = reverse("inventory-api:mlmodel-compliance-tags", args=[model.pk])
+    assert api_client_for(data_scientist).post(
+        url, {"compliance_tags": ["eu-ai-act"]}, format="json").status_code == 403
+    unknown = api_client_for(compliance_officer).post(
+        url, {"compliance_tags": ["nope"]}, format="json")
+    assert unknown.status_code == 400 and "compliance_tags" in unknown.json()["error"]["fields"]
+    response = api_client_for(compliance_officer).post(
+        url, {"compliance_tags": ["eu-ai-act"], "change_reason": "High-risk AI system"},
+        format="json")
+    assert response.status_code == 200 and response.json()["compliance_tags"] == ["eu-ai-act"]
+    record = model.history.first()
+    assert record.history_user == compliance_officer
+    assert record.history_change_reason == "High-risk AI system; compliance tags: +eu-ai-act"
