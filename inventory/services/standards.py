@@ -169,17 +169,33 @@ def schema_problem(value: Any) -> str | None:
     return None
 
 
+def _licence_info(value: str):
+    """license-expression's verdict, or None when the expression does not even parse (the
+    library raises for some malformed input, e.g. `MIT AND`, instead of reporting it)."""
+    try:
+        return _LICENSING.validate(value)
+    except Exception:  # a malformed expression must be a field error, never a 500
+        return None
+
+
 def licence_problem(value: str) -> str | None:
     """Why `value` is not an SPDX licence identifier or expression, or None when it is."""
     value = (value or "").strip()
     if not value:
         return None
-    info = _LICENSING.validate(value)
-    unknown = [s for s in info.invalid_symbols if not _LICENSE_REF.match(str(s))]
-    other = [e for e in info.errors if not e.startswith("Unknown license key")]
-    if not unknown and not other and (info.normalized_expression or info.invalid_symbols):
-        return None
-    detail = f"unknown identifier(s) {', '.join(map(str, unknown))}" if unknown else "; ".join(other)
+    info = _licence_info(value)
+    if info is not None:
+        unknown = [str(s) for s in info.invalid_symbols
+                   if str(s).strip(" ()") and not _LICENSE_REF.match(str(s))]
+        other = [str(e) for e in info.errors if not str(e).startswith("Unknown license key")]
+        if not unknown and not other and (info.normalized_expression or info.invalid_symbols):
+            return None
+        if unknown:
+            detail = f"unknown identifier(s): {', '.join(unknown)}"
+        else:
+            detail = "; ".join(other) or "not an expression"
+    else:
+        detail = "not a well-formed expression"
     return (f"“{value}” is not a valid SPDX licence identifier or expression ({detail}). "
             "Use identifiers from spdx.org/licenses, e.g. Apache-2.0, MIT or "
             "“Apache-2.0 OR MIT”; name proprietary terms as LicenseRef-<name>.")
@@ -190,8 +206,8 @@ def normalise_licence(value: str) -> str:
     value = (value or "").strip()
     if not value or licence_problem(value):
         return value
-    info = _LICENSING.validate(value)
-    return info.normalized_expression or value
+    info = _licence_info(value)
+    return (info.normalized_expression if info is not None else None) or value
 
 
 def _metrics_problem(value: Any) -> str | None:

@@ -146,6 +146,11 @@ def test_invalid_spdx_licence_is_refused_and_expressions_accepted():
     assert licence_problem("GPL-2.0-only WITH Classpath-exception-2.0") is None
 
 
+@pytest.mark.parametrize("malformed", ["(", "MIT AND", "MIT)", '"MIT"', "OR", "MIT WITH"])
+def test_malformed_licence_expression_is_a_field_error_not_a_crash(malformed):
+    assert "is not a valid SPDX licence" in problems(licence=malformed)["licence"][0]
+
+
 def test_third_party_model_needs_a_licence():
     found = problems(origin=Origin.VENDOR, supplier="Acme AI", licence="")
     assert found == {"licence": ["Third-party and open-weights models need their licence, as an "
