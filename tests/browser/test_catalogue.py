@@ -171,3 +171,41 @@ def test_model_owner_edits_a_model_and_the_change_shows_in_its_history(
         expected_conditions.visibility_of_element_located((By.ID, "history")))
     browser.screenshot("history-after-edit")
     assert "Wording agreed with compliance" in history.text
+
+
+def test_compliance_officer_saves_a_search_and_reopens_it(browser, catalogue_with_history):
+    browser.login("cora")
+    browser.open(reverse("inventory:mlmodel_list") + "?risk_tier=high&compliance_tag=gdpr-art22",
+                 "models-filtered")
+    assert browser.text("[data-testid=result-count]").startswith("2 results")
+
+    browser.fill(name="High risk, GDPR Art. 22")
+    _submit(browser, "[data-testid=save-search-form]", "search-saved")
+    assert "Saved the search" in browser.text("main")
+
+    browser.open(reverse("inventory:mlmodel_list"), "models-unfiltered")
+    assert browser.text("[data-testid=result-count]").startswith("3 results")
+    page = browser.find("html")
+    _into_view(browser, "[data-testid=saved-search]").click()
+    WebDriverWait(browser.driver, WAIT_SECONDS).until(expected_conditions.staleness_of(page))
+    browser.screenshot("saved-search-reopened")
+    assert "risk_tier=high" in browser.path and "compliance_tag=gdpr-art22" in browser.path
+    assert browser.text("[data-testid=result-count]").startswith("2 results")
+    _assert_accessible(browser)
+
+
+def test_dataset_detail_and_completeness_are_accessible(browser, catalogue_with_history):
+    from tests.factories.catalogue import DatasetFactory, FeatureFactory
+
+    team = catalogue_with_history["target"].team
+    dataset = DatasetFactory(name="credit-applications-raw", team=team,
+                             compliance_tags=["gdpr-art22"])
+    FeatureFactory(name="credit-debt-ratio", team=team, dataset=dataset)
+    browser.login("cora")
+    browser.open(dataset.get_absolute_url(), "dataset-detail")
+    assert "credit-debt-ratio" in browser.text("main")
+    _assert_accessible(browser)
+    browser.open(reverse("inventory:completeness"), "completeness")
+    _assert_accessible(browser)
+    browser.open(reverse("inventory:feature_list"), "features")
+    _assert_accessible(browser)

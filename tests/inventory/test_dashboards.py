@@ -544,3 +544,19 @@ def test_models_list_sorts_risk_tier_by_meaning(client, compliance_officer):
     names = [row.name for row in response.context["page_obj"].object_list]
     assert names == ["credit-critical-xgb", "credit-high-xgb", "credit-medium-xgb",
                      "credit-low-xgb"]
+
+
+def test_models_list_queries_stay_constant_from_10_to_200_rows(client, compliance_officer):
+    """Issue 3, "Done when": list pages run a constant number of queries from 10 to 200 rows."""
+    team = TeamFactory(members=[compliance_officer])
+    for n in range(10):
+        MLModelFactory(team=team, compliance_tags=["sr-11-7"], tags=[f"t{n % 4}"])
+    url = reverse("inventory:mlmodel_list") + "?per_page=250&sort=-risk_rank"
+    _login(client, compliance_officer)
+    at_10 = _count_queries(client, url)
+    for n in range(190):
+        MLModelFactory(team=team, compliance_tags=["sr-11-7", "gdpr-art22"], tags=[f"t{n % 4}"],
+                       confidential=n % 5 == 0)
+    at_200 = _count_queries(client, url)
+    assert client.get(url).context["paginator"].count == 200
+    assert at_10 == at_200
