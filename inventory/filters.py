@@ -200,6 +200,10 @@ def parse_metric_conditions(text: str) -> list[MetricCondition]:
             value = float(Decimal(match["value"]))
         except InvalidOperation as error:  # pragma: no cover - the pattern admits only numbers
             raise forms.ValidationError("Not a number.", code="invalid_metric") from error
+        if not abs(value) < 1e300:  # JSON has no infinity; beyond the non-numeric guards
+            raise forms.ValidationError(
+                "“%(part)s”: the threshold is out of range.", code="invalid_metric",
+                params={"part": part.strip()})
         conditions.append(MetricCondition(match["metric"], match["op"], value))
     return conditions
 

@@ -36,12 +36,13 @@ def test_metric_filter_keeps_models_at_or_above_the_threshold():
     assert _names({"metric": "auc>=0.5, auc<=0.8"}) == {"credit-edge-xgb", "credit-weak-xgb"}
 
 
-@pytest.mark.parametrize("expression", ["auc>>0.8", "auc>=high", "0auc>1", "a__b>1", ">=0.8"])
+@pytest.mark.parametrize("expression", ["auc>>0.8", "auc>=high", "0auc>1", "a__b>1", ">=0.8",
+                                        "auc>=1e400"])
 def test_invalid_metric_expression_is_a_form_error_on_the_metric_field(expression):
     filterset = MLModelFilterSet({"metric": expression}, queryset=MLModel.objects.all())
     assert not filterset.is_valid()
     assert list(filterset.errors) == ["metric"]
-    assert "is not a metric condition" in filterset.errors["metric"][0]
+    assert expression in filterset.errors["metric"][0]
 
 
 def test_parse_metric_conditions_reads_several_conditions():
