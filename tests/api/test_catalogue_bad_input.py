@@ -47,3 +47,25 @@ def test_odd_filters_answer_200_or_400(api_client_for, platform_admin, params):
     MLModelFactory(name="credit-fuzz-xgb")
     response = api_client_for(platform_admin).get(reverse("inventory-api:mlmodel-list"), params)
     assert response.status_code in (200, 400), response.content[:500]
+
+
+OTHER_CASES = [
+    ("inventory-api:modelversion-list", {"model": 99999}),
+    ("inventory-api:modelversion-list", {"model": "x"}),
+    ("inventory-api:modelversion-list", {"artifact_sha256": "zz", "artifact_size": -1}),
+    ("inventory-api:modelversion-list", {"evaluation_metrics": [1], "stage": "production"}),
+    ("inventory-api:datasetversion-list", {"schema": "x"}),
+    ("inventory-api:datasetversion-list", {"dataset": None}),
+    ("inventory-api:feature-list", {"dataset": 99999}),
+    ("inventory-api:dataset-list", {"sensitivity": "secret"}),
+    ("inventory-api:pipeline-list", {"repository_url": "nope"}),
+    ("inventory-api:team-list", {"slug": "not a slug"}),
+    ("inventory-api:compliancetag-list", {"name": ""}),
+    ("inventory-api:savedsearch-list", {"page": "", "name": ""}),
+]
+
+
+@pytest.mark.parametrize(("route", "body"), OTHER_CASES)
+def test_bad_bodies_on_other_resources_are_400(api_client_for, platform_admin, route, body):
+    response = api_client_for(platform_admin).post(reverse(route), body, format="json")
+    assert response.status_code == 400, response.content[:500]
