@@ -6,7 +6,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from inventory.base import views as base_views
-from inventory.base.forms import ThrottledAuthenticationForm
+from inventory.base.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 api_v1 = [
     path("", include("inventory.api.urls")),

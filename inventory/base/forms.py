@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 
@@ -37,3 +38,13 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         cache.delete_many(keys)
         return cleaned
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's sign-in (staff only) with the same cool-down: otherwise /admin/login/
+    would be a way around the portal's throttling. Failures count against the same keys."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "throttled": ThrottledAuthenticationForm.error_messages["throttled"],
+    }
