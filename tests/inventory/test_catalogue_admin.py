@@ -150,3 +150,29 @@ def test_changelist_query_count_is_constant(client, data_scientist, team):
     for _ in range(20):
         MLModelFactory(team=team, confidential=True, tags=["a"])
     assert count() == at_10
+
+
+def test_changelist_query_count_is_constant_with_object_grants_only(client):
+    from guardian.shortcuts import assign_perm
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="grants-only", is_staff=True)
+    client.force_login(user)
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            assign_perm("view_mlmodel", user, MLModelFactory(confidential=True, tags=["a"]))
+
+    def count() -> int:
+        client.get(CHANGELIST)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(CHANGELIST)
+        assert page.status_code == 200
+        return len(queries)
+
+    make(10)
+    at_10 = count()
+    make(20)
+    assert count() == at_10
+    assert client.get(CHANGELIST).context["cl"].result_count == 30
