@@ -176,3 +176,20 @@ def test_changelist_query_count_is_constant_with_object_grants_only(client):
     make(20)
     assert count() == at_10
     assert client.get(CHANGELIST).context["cl"].result_count == 30
+
+
+@pytest.mark.parametrize("name", ["mlmodel", "modelversion", "dataset", "datasetversion", "feature",
+                                  "pipeline", "team", "compliancetag", "tag", "metadatastandard",
+                                  "namingconvention", "inventoryscope", "accountingpolicyrule",
+                                  "permissiondenial"])
+def test_admin_pages_render(client, platform_admin, name):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin_user)
+    MLModelFactory(name="credit-default-xgb", tags=["a"])
+    ModelVersionFactory(model=MLModel.objects.get())
+    assert client.get(reverse(f"admin:inventory_{name}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:inventory_{name}_add")).status_code == 200
+    model = MLModel.objects.get()
+    assert client.get(reverse("admin:inventory_mlmodel_change", args=[model.pk])).status_code == 200
