@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from inventory.base.audit import audit_context
@@ -49,6 +49,14 @@ class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
     Subclasses override `save_with_service`/`delete_with_service`; a service's
     `ValidationError` becomes a message, never a 500.
     """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Old versions may be looked at, never saved back: simple-history's
+        SIMPLE_HISTORY_REVERT_DISABLED only hides the button, and a revert would restore an
+        approved state without an approval (CONVENTIONS.md, known pitfalls)."""
+        if request.method not in ("GET", "HEAD") and self.revert_disabled(request):
+            raise PermissionDenied("Reverting from the history is disabled; make a change instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason") or (

@@ -367,3 +367,30 @@ def test_data_scientist_may_not_see_the_access_log_in_admin(client, data_scienti
     AccessEventFactory()
     client.force_login(data_scientist)
     assert client.get(reverse("admin:inventory_accessevent_changelist")).status_code == 403
+
+
+# --------------------------------------------------------------------------------------
+# Admin history: viewable, never reverted (SIMPLE_HISTORY_REVERT_DISABLED is only a hidden
+# button in simple-history; the form still saved an old version on POST)
+# --------------------------------------------------------------------------------------
+def test_admin_history_version_can_be_viewed_but_not_reverted(client, platform_admin):
+    with audit_context(user=platform_admin, reason="Created"):
+        team = make_team(description="Original wording")
+    with audit_context(user=platform_admin, reason="Reworded after review"):
+        team.description = "Approved wording"
+        team.save()
+    old = team.history.order_by("history_id").first()
+    url = reverse("admin:inventory_team_simple_history", args=[team.pk, old.history_id])
+    client.force_login(platform_admin)
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Revert" not in page.content.decode()
+
+    response = client.post(url, {"name": team.name, "slug": team.slug,
+                                 "business_unit": team.business_unit,
+                                 "description": "Original wording"})
+    assert response.status_code == 403
+    team.refresh_from_db()
+    assert team.description == "Approved wording"
+    assert team.history.count() == 2
