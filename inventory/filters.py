@@ -258,6 +258,12 @@ class AssetFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label="Search",
                                   help_text="Words in the name, purpose, description or tags.")
+    name = django_filters.CharFilter(lookup_expr="iexact", label="Name (exact)")
+    name_contains = django_filters.CharFilter(field_name="name", lookup_expr="icontains",
+                                              label="Name contains")
+    purpose = django_filters.CharFilter(lookup_expr="icontains", label="Purpose contains")
+    description = django_filters.CharFilter(lookup_expr="icontains",
+                                            label="Description contains")
     domain = django_filters.CharFilter(lookup_expr="iexact", label="Domain",
                                        help_text="Business domain, e.g. credit.")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), label="Team")
@@ -332,6 +338,16 @@ class MLModelFilterSet(AssetFilterSet):
                                                  label="Licence contains")
     supplier = django_filters.CharFilter(lookup_expr="icontains", label="Supplier")
     ever_in_production = django_filters.BooleanFilter(label="Has been in production")
+    development_cost_min = django_filters.NumberFilter(field_name="development_cost",
+                                                       lookup_expr="gte",
+                                                       label="Development cost from (EUR)")
+    development_cost_max = django_filters.NumberFilter(field_name="development_cost",
+                                                       lookup_expr="lte",
+                                                       label="Development cost up to (EUR)")
+    trained_after = django_filters.DateFilter(field_name="training_date", lookup_expr="gte",
+                                              label="Trained on or after")
+    trained_before = django_filters.DateFilter(field_name="training_date", lookup_expr="lte",
+                                               label="Trained on or before")
     metric = MetricFilter(field_name="evaluation_metrics", label="Performance",
                           help_text=METRIC_HELP)
     ordering = RankedOrderingFilter(fields=(
@@ -384,6 +400,10 @@ class ModelVersionFilterSet(django_filters.FilterSet):
                                            label="Model name")
     version = django_filters.NumberFilter(label="Version")
     stage = django_filters.MultipleChoiceFilter(choices=ModelStage.choices, label="Stage")
+    artifact_sha256 = django_filters.CharFilter(label="Artefact SHA-256")
+    code_commit = django_filters.CharFilter(label="Code commit")
+    created_by = django_filters.CharFilter(field_name="created_by__username",
+                                           label="Registered by (user name)")
     metric = MetricFilter(field_name="evaluation_metrics", label="Performance",
                           help_text=METRIC_HELP)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
@@ -402,6 +422,7 @@ class DatasetVersionFilterSet(django_filters.FilterSet):
         queryset=lambda request: _visible(Dataset, request), label="Dataset")
     version = django_filters.NumberFilter(label="Version")
     sha256 = django_filters.CharFilter(label="SHA-256")
+    uri = django_filters.CharFilter(lookup_expr="icontains", label="Location contains")
     ordering = django_filters.OrderingFilter(fields=(
         ("dataset__name", "dataset"), ("version", "version"), ("created_at", "created")),
         label="Sort by")

@@ -93,3 +93,16 @@ def test_risk_tier_sorts_by_severity_not_alphabetically(queryset):
     assert [m.risk_tier for m in filterset.qs] == ["critical", "high", "medium", "low"]
     by_rank = MLModel.objects.for_list().order_by("risk_rank")
     assert [m.risk_tier for m in by_rank] == ["low", "medium", "high", "critical"]
+
+
+def test_cost_and_training_date_ranges():
+    import datetime
+    from decimal import Decimal
+
+    MLModelFactory(name="credit-big-xgb", development_cost=Decimal("250000"),
+                   training_date=datetime.date(2026, 3, 1))
+    MLModelFactory(name="credit-small-xgb", development_cost=Decimal("1000"),
+                   training_date=datetime.date(2025, 3, 1))
+    assert _names({"development_cost_min": "100000"}) == {"credit-big-xgb"}
+    assert _names({"trained_before": "2025-12-31"}) == {"credit-small-xgb"}
+    assert _names({"name": "CREDIT-BIG-XGB"}) == {"credit-big-xgb"}
