@@ -54,6 +54,7 @@ def _raise(kind: str):
         "django-validation-plain": DjangoValidationError("The record is frozen."),
         "not-found": Http404("gone"),
         "denied": DjangoPermissionDenied("Only the model owner may do this."),
+        "bug": RuntimeError("secret internal detail"),
     }
     raise errors[kind]
 
@@ -73,8 +74,13 @@ class ErrorProbeView(APIView):
 router = SimpleRouter()
 router.register("teams", TeamProbeViewSet, basename="team")
 
+def broken_page(request):
+    raise RuntimeError("secret internal detail")
+
+
 urlpatterns = [
     *project_urlpatterns,
+    path("probe/broken-page/", broken_page, name="probe-broken-page"),
     path("api/probe/", include((router.urls, "probe-api"))),
     path("api/probe/errors/<str:kind>/", ErrorProbeView.as_view(), name="probe-errors"),
 ]

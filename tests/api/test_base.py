@@ -4,6 +4,7 @@ token authentication and role checks on the evidence endpoints."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -322,3 +323,27 @@ def test_ordering_by_an_unknown_field_is_400(api_client_for, auditor, ordering):
     assert response.status_code == 400
     message = error_of(response)["fields"]["ordering"][0]
     assert "Cannot order by" in message and "name" in message
+
+
+# --------------------------------------------------------------------------------------
+# Unexpected errors: a plain 500, no internals
+# --------------------------------------------------------------------------------------
+@pytest.mark.urls(PROBE)
+def test_unexpected_api_error_is_500_without_internals(auditor):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(auditor)
+    response = client.get(probe_url("bug"))
+    assert response.status_code == 500
+    assert b"secret internal detail" not in response.content
+    assert b"Traceback" not in response.content
+
+
+@pytest.mark.urls(PROBE)
+def test_unexpected_page_error_is_the_styled_500_page(auditor):
+    client = Client(raise_request_exception=False)
+    client.force_login(auditor)
+    response = client.get(reverse("probe-broken-page"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "secret internal detail" not in html
