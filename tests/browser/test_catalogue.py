@@ -179,7 +179,7 @@ def test_compliance_officer_saves_a_search_and_reopens_it(browser, catalogue_wit
                  "models-filtered")
     assert browser.text("[data-testid=result-count]").startswith("2 results")
 
-    browser.fill(name="High risk, GDPR Art. 22")
+    _into_view(browser, "#saved-search-name").send_keys("High risk, GDPR Art. 22")
     _submit(browser, "[data-testid=save-search-form]", "search-saved")
     assert "Saved the search" in browser.text("main")
 
