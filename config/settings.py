@@ -116,13 +116,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache, broker and jobs
 # --------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Short socket waits: a broker that is down or frozen delays work (the outbox keeps it)
+# but holds a request for at most about two seconds. Redis answers in milliseconds.
+CUSTODIA_REDIS_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2,
+                                    "visibility_timeout": 3600}
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5,
-                                       "visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = CUSTODIA_REDIS_TRANSPORT_OPTIONS
 else:
     # Shared between the web process, the worker and beat without any server.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -6,8 +6,10 @@ no other test run uses), so test runs sharing this machine's Redis never take ea
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -62,7 +64,8 @@ def filesystem_transport_options(folder: Path) -> dict:
 
 
 def redis_transport_options() -> dict:
-    return {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "polling_interval": 0.1}
+    """The production Redis transport options (even when this run has no REDIS_URL)."""
+    return {**settings.CUSTODIA_REDIS_TRANSPORT_OPTIONS, "polling_interval": 0.1}
 
 
 @pytest.fixture
@@ -159,9 +162,25 @@ class PrivateRedis:
 
     def stop(self) -> None:
         if self.process is not None:
+            self.thaw()  # a frozen server cannot act on SIGTERM
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+    def freeze(self, *, at_most: float) -> None:
+        """Suspend the server: connections still open, no command answered for `at_most` s.
+
+        The server thaws by itself after that, so code that would wait forever makes the
+        test fail instead of hanging it.
+        """
+        self.process.send_signal(signal.SIGSTOP)
+        timer = threading.Timer(at_most, self.thaw)
+        timer.daemon = True
+        timer.start()
+
+    def thaw(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
 
     def answers(self) -> bool:
         try:

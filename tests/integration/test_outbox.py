@@ -136,3 +136,35 @@ def test_work_the_broker_lost_is_handed_over_again(
     assert len(task_results) == 1
     message.refresh_from_db()
     assert message.attempts == 2
+
+
+def test_frozen_broker_holds_a_write_only_for_the_socket_timeout(
+    private_broker: PrivateRedis, task_results: list, settings
+) -> None:
+    """A Redis that accepts connections but never answers (stopped process, swapping host)."""
+    with worker():
+        before = job_run_submit(name="inventory.health")
+        wait_for(lambda: _status(before) == JobStatus.SUCCEEDED, what="the first run")
+
+    bound = settings.CUSTODIA_REDIS_TRANSPORT_OPTIONS["socket_timeout"] + 1
+    private_broker.freeze(at_most=bound + 10)
+    try:
+        started = time.monotonic()
+        run = job_run_submit(name="inventory.health")
+        elapsed = time.monotonic() - started
+    finally:
+        private_broker.thaw()
+
+    assert elapsed < bound, f"a write waited {elapsed:.1f} s on a frozen broker"
+    message = OutboxMessage.objects.get(kwargs__job_run_id=run.pk)
+    assert message.status == OutboxStatus.PENDING and "Timeout" in message.last_error
+    # The frozen server may still execute the command it had buffered: then the sweep's
+    # hand-over is a second delivery, and the claim makes it a no-op.
+    assert outbox_sweep() == 1
+    with worker():
+        wait_for(lambda: _status(run) == JobStatus.SUCCEEDED, what="the delayed run")
+        wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.DONE,
+                 what="the outbox message to be marked done")
+    ran = [result for _, result in task_results if result != {"skipped": "this work already ran"}]
+    assert len(ran) == 2, ran
+    assert JobRun.objects.count() == 2
