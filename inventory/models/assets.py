@@ -94,6 +94,14 @@ def _rank(field: str, values: list[str]) -> models.Case:
 
 
 class MLModelQuerySet(AssetQuerySet):
+    def delete(self):
+        """Models that ever reached production are never deleted, by any path."""
+        if self.filter(ever_in_production=True).exists():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("Models that have been in production can never be deleted.")
+        return super().delete()
+
     def with_ranks(self):
         """`risk_rank` (low → critical) and `stage_rank` (draft → retired), so lists sort
         by meaning rather than alphabetically; order by them like any field."""
@@ -211,6 +219,16 @@ class MLModel(Asset):
         return reverse("inventory:mlmodel_detail", args=[self.pk])
 
     objects = MLModelQuerySet.as_manager()
+
+    def delete(self, *args, **kwargs):
+        """Refused for a model that ever reached production (SR 11-7 / EU AI Act records)."""
+        if self.ever_in_production or type(self)._base_manager.filter(
+                pk=self.pk, ever_in_production=True).exists():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(f"“{self.name}” has been in production and can never be "
+                                  "deleted. Deprecate or retire it instead.")
+        return super().delete(*args, **kwargs)
 
     def save(self, *args, **kwargs) -> None:
         # Once in production, always "has been in production": deletion stays refused.

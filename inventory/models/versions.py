@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -12,14 +13,47 @@ from inventory.choices import ModelStage
 
 from .assets import Dataset, MLModel
 
-__all__ = ["DatasetVersion", "ModelVersion"]
+__all__ = ["FROZEN_STAGES", "DatasetVersion", "ModelVersion"]
+
+# A version that reached production is evidence: from then on only its stage moves on
+# (deprecated, archived, retired) and nothing else changes by any path (DESIGN.md).
+FROZEN_STAGES = frozenset({ModelStage.PRODUCTION, ModelStage.DEPRECATED, ModelStage.ARCHIVED,
+                           ModelStage.RETIRED})
+_CHANGEABLE_WHEN_FROZEN = frozenset({"stage", "updated_at"})
+
+
+def _frozen_error(names) -> ValidationError:
+    return ValidationError(
+        "This version has reached production and is frozen: "
+        + ", ".join(sorted(names)) + " cannot change. Register a new version instead.")
 
 sha256_validator = RegexValidator(r"^[0-9a-f]{64}$", "A SHA-256 checksum is 64 lowercase hex digits.")
 
 
 class ModelVersionQuerySet(GovernedQuerySet):
+    """Versions; bulk writes and deletes refuse frozen (ever in production) rows."""
+
     def for_list(self):
         return self.select_related("model", "model__team", "created_by")
+
+    def _refuse_frozen(self, fields, rows) -> None:
+        changing = set(fields) - _CHANGEABLE_WHEN_FROZEN
+        if changing and rows.filter(stage__in=FROZEN_STAGES).exists():
+            raise _frozen_error(changing)
+
+    def update(self, **kwargs):
+        self._refuse_frozen(kwargs, self)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        self._refuse_frozen(fields, self.model._base_manager.filter(pk__in=[o.pk for o in objs]))
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def delete(self):
+        if self.filter(stage__in=FROZEN_STAGES).exists():
+            raise ValidationError("Versions that reached production are never deleted.")
+        return super().delete()
 
 
 class ModelVersion(GovernedModel):
@@ -67,11 +101,33 @@ class ModelVersion(GovernedModel):
         return queryset.filter(model__in=visible_models.values("pk"))
 
     def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            self._refuse_frozen_changes(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
         # A version in production marks its model for ever (deletion refused, DESIGN.md).
         if self.stage == ModelStage.PRODUCTION and not self.model.ever_in_production:
             self.model.ever_in_production = True
             self.model.save(update_fields=["ever_in_production", "updated_at"])
+
+    def delete(self, *args, **kwargs):
+        if self.stage in FROZEN_STAGES or type(self)._base_manager.filter(
+                pk=self.pk, stage__in=FROZEN_STAGES).exists():
+            raise ValidationError("Versions that reached production are never deleted.")
+        return super().delete(*args, **kwargs)
+
+    def _refuse_frozen_changes(self, update_fields) -> None:
+        """Compare with the stored row: once frozen, only the stage may move on."""
+        fields = [f for f in self._meta.concrete_fields
+                  if f.name not in _CHANGEABLE_WHEN_FROZEN and f.name != "id"
+                  and (update_fields is None or f.name in update_fields
+                       or f.attname in update_fields)]
+        stored = type(self)._base_manager.filter(pk=self.pk).values(
+            "stage", *[f.attname for f in fields]).first()
+        if stored is None or stored["stage"] not in FROZEN_STAGES:
+            return
+        changed = [f.name for f in fields if stored[f.attname] != getattr(self, f.attname)]
+        if changed:
+            raise _frozen_error(changed)
 
 
 class DatasetVersionQuerySet(GovernedQuerySet):

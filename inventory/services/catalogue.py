@@ -42,6 +42,7 @@ from inventory.base.audit import audit_context
 from inventory.base.permissions import permission_name, user_can
 from inventory.choices import AssetType, ModelStage, Redistribution, RiskTier
 from inventory.models import (
+    FROZEN_STAGES,
     ComplianceTag,
     Dataset,
     DatasetVersion,
@@ -104,9 +105,6 @@ __all__ = [
     "saved_search_delete",
 ]
 
-# A version that reached production is evidence: frozen from then on (DESIGN.md).
-FROZEN_STAGES = frozenset({ModelStage.PRODUCTION, ModelStage.DEPRECATED, ModelStage.ARCHIVED,
-                           ModelStage.RETIRED})
 # Stages a registration may start in; later stages come from promotion.
 REGISTRATION_STAGES = frozenset({ModelStage.DRAFT, ModelStage.REGISTERED})
 # Fields the services compute or that change only by a dedicated transition.
