@@ -344,3 +344,14 @@ def test_compliance_officer_sets_compliance_tags(api_client_for, compliance_offi
     record = model.history.first()
     assert record.history_user == compliance_officer
     assert record.history_change_reason == "High-risk AI system; compliance tags: +eu-ai-act"
+
+
+@pytest.mark.parametrize("route", ["inventory-api:modelversion-list", "inventory-api:dataset-list",
+                                   "inventory-api:feature-list", "inventory-api:pipeline-list"])
+def test_every_catalogue_list_exports_csv(api_client_for, auditor, route):
+    LISTS[route]()
+    response = api_client_for(auditor).get(reverse(route), {"format": "csv"})
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 2
+    assert AccessEvent.objects.filter(action=AccessAction.EXPORT, result_count=1).exists()
