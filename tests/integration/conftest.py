@@ -89,7 +89,8 @@ def _drop_redis_queue(url: str, queue: str) -> None:
 
     client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
     try:
-        client.delete(queue)
+        # The queue, and kombu's routing keys for it (the exchange is named after the queue).
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     except redis.RedisError:
         pass
     finally:
