@@ -1,6 +1,8 @@
-"""The outbox when Redis is down: the write returns at once, the work waits, then runs exactly once.
+"""The outbox when Redis is down, frozen or loses its queue: the write returns at once, the work
+waits, then runs exactly once.
 
-Uses a private redis-server that the test stops and starts; the machine's Redis is not touched.
+Uses a private redis-server that the tests stop, suspend and restart; the machine's Redis is
+never touched.
 """
 
 from __future__ import annotations
