@@ -26,7 +26,7 @@ from inventory.base.api.errors import Conflict
 from inventory.base.api.filtering import StrictFilterBackend
 from inventory.base.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
 from inventory.base.audit import audit_context
-from inventory.choices import AccessAction
+from inventory.choices import AccessAction, Redistribution
 from inventory.filters import (
     AccessEventFilterSet,
     DatasetFilterSet,
@@ -240,6 +240,18 @@ class MLModelViewSet(AssetViewSet):
                 model=model, actor=request.user, reason=reason,
                 compliance_tags=body.validated_data["compliance_tags"])
         return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
+
+    @action(detail=False, methods=["get"], url_path="licence-constraints")
+    def licence_constraints(self, request):
+        """Production models whose licence forbids redistribution (`?redistribution=
+        prohibited`) or allows it only under conditions (default: both); the usual
+        filters apply on top."""
+        wanted = request.query_params.getlist("redistribution") or [
+            Redistribution.PROHIBITED, Redistribution.CONDITIONS]
+        queryset = catalogue.mlmodel_licence_constraints(
+            queryset=self.filter_queryset(self.get_queryset()), redistribution=tuple(wanted))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @action(detail=True, methods=["post"], url_path="reclassify",
             serializer_class=serializers.ReasonSerializer, permission_action="change")

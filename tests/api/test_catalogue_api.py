@@ -355,3 +355,18 @@ def test_every_catalogue_list_exports_csv(api_client_for, auditor, route):
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 2
     assert AccessEvent.objects.filter(action=AccessAction.EXPORT, result_count=1).exists()
+
+
+def test_licence_constraints_endpoint(api_client_for, auditor):
+    from inventory.choices import Origin, Redistribution
+
+    MLModelFactory(name="vendor-chat-llm", stage=ModelStage.PRODUCTION, origin=Origin.VENDOR,
+                   licence="LicenseRef-Acme", redistribution=Redistribution.PROHIBITED)
+    MLModelFactory(name="open-text-llm", stage=ModelStage.PRODUCTION, origin=Origin.OPEN_WEIGHTS,
+                   licence="Apache-2.0", redistribution=Redistribution.CONDITIONS)
+    MLModelFactory(name="open-free-llm", stage=ModelStage.PRODUCTION,
+                   redistribution=Redistribution.ALLOWED)
+    url = reverse("inventory-api:mlmodel-licence-constraints")
+    client = api_client_for(auditor)
+    assert names(client.get(url)) == {"vendor-chat-llm", "open-text-llm"}
+    assert names(client.get(url, {"redistribution": "prohibited"})) == {"vendor-chat-llm"}
