@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -105,6 +106,8 @@ __all__ = [
     "saved_search_delete",
 ]
 
+# The acting user; None for system work (its audit label comes from `audit_context`).
+Actor = AbstractBaseUser | None
 # Stages a registration may start in; later stages come from promotion.
 REGISTRATION_STAGES = frozenset({ModelStage.DRAFT, ModelStage.REGISTERED})
 # Fields the services compute or that change only by a dedicated transition.
@@ -249,7 +252,7 @@ def _owner_actions(model_class: type[Model]) -> list[str]:
 # --------------------------------------------------------------------------------------
 # Assets (models, datasets, features, pipelines)
 # --------------------------------------------------------------------------------------
-def asset_create(*, model_class: type[Model], actor, reason: str, data: dict[str, Any]) -> Model:
+def asset_create(*, model_class: type[Model], actor: Actor, reason: str, data: dict[str, Any]) -> Model:
     """Register a catalogue asset after every registration rule passed.
 
     Args:
@@ -285,7 +288,7 @@ def asset_create(*, model_class: type[Model], actor, reason: str, data: dict[str
     return instance
 
 
-def asset_update(*, asset: Model, actor, reason: str, data: dict[str, Any]) -> Model:
+def asset_update(*, asset: Model, actor: Actor, reason: str, data: dict[str, Any]) -> Model:
     """Change an asset's metadata; the same rules as registration apply to the result.
 
     Raises:
@@ -315,7 +318,7 @@ def asset_update(*, asset: Model, actor, reason: str, data: dict[str, Any]) -> M
     return instance
 
 
-def asset_delete(*, asset: Model, actor, reason: str) -> None:
+def asset_delete(*, asset: Model, actor: Actor, reason: str) -> None:
     """Delete an asset (and a model's never-deployed versions), with its grants.
 
     Raises:
@@ -367,61 +370,70 @@ def _check_controlled(instance: MLModel, actor, fields: dict, m2m: dict) -> None
         raise ValidationError(problems)
 
 
-def mlmodel_create(*, actor, reason: str, data: dict[str, Any]) -> MLModel:
+def mlmodel_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> MLModel:
     """Register a model (see `asset_create`)."""
     return asset_create(model_class=MLModel, actor=actor, reason=reason, data=data)
 
 
-def mlmodel_update(*, model: MLModel, actor, reason: str, data: dict[str, Any]) -> MLModel:
+def mlmodel_update(*, model: MLModel, actor: Actor, reason: str, data: dict[str, Any]) -> MLModel:
     """Change a model's metadata (see `asset_update`)."""
     return asset_update(asset=model, actor=actor, reason=reason, data=data)
 
 
-def mlmodel_delete(*, model: MLModel, actor, reason: str) -> None:
+def mlmodel_delete(*, model: MLModel, actor: Actor, reason: str) -> None:
     """Delete a model that never reached production (see `asset_delete`)."""
     asset_delete(asset=model, actor=actor, reason=reason)
 
 
-def dataset_create(*, actor, reason: str, data: dict[str, Any]) -> Dataset:
+def dataset_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> Dataset:
+    """Register a dataset (see `asset_create`)."""
     return asset_create(model_class=Dataset, actor=actor, reason=reason, data=data)
 
 
-def dataset_update(*, dataset: Dataset, actor, reason: str, data: dict[str, Any]) -> Dataset:
+def dataset_update(*, dataset: Dataset, actor: Actor, reason: str, data: dict[str, Any]) -> Dataset:
+    """Change a dataset's metadata (see `asset_update`)."""
     return asset_update(asset=dataset, actor=actor, reason=reason, data=data)
 
 
-def dataset_delete(*, dataset: Dataset, actor, reason: str) -> None:
+def dataset_delete(*, dataset: Dataset, actor: Actor, reason: str) -> None:
+    """Delete a dataset (see `asset_delete`)."""
     asset_delete(asset=dataset, actor=actor, reason=reason)
 
 
-def feature_create(*, actor, reason: str, data: dict[str, Any]) -> Feature:
+def feature_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> Feature:
+    """Register a feature (see `asset_create`)."""
     return asset_create(model_class=Feature, actor=actor, reason=reason, data=data)
 
 
-def feature_update(*, feature: Feature, actor, reason: str, data: dict[str, Any]) -> Feature:
+def feature_update(*, feature: Feature, actor: Actor, reason: str, data: dict[str, Any]) -> Feature:
+    """Change a feature's metadata (see `asset_update`)."""
     return asset_update(asset=feature, actor=actor, reason=reason, data=data)
 
 
-def feature_delete(*, feature: Feature, actor, reason: str) -> None:
+def feature_delete(*, feature: Feature, actor: Actor, reason: str) -> None:
+    """Delete a feature (see `asset_delete`)."""
     asset_delete(asset=feature, actor=actor, reason=reason)
 
 
-def pipeline_create(*, actor, reason: str, data: dict[str, Any]) -> Pipeline:
+def pipeline_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> Pipeline:
+    """Register a pipeline (see `asset_create`)."""
     return asset_create(model_class=Pipeline, actor=actor, reason=reason, data=data)
 
 
-def pipeline_update(*, pipeline: Pipeline, actor, reason: str, data: dict[str, Any]) -> Pipeline:
+def pipeline_update(*, pipeline: Pipeline, actor: Actor, reason: str, data: dict[str, Any]) -> Pipeline:
+    """Change a pipeline's metadata (see `asset_update`)."""
     return asset_update(asset=pipeline, actor=actor, reason=reason, data=data)
 
 
-def pipeline_delete(*, pipeline: Pipeline, actor, reason: str) -> None:
+def pipeline_delete(*, pipeline: Pipeline, actor: Actor, reason: str) -> None:
+    """Delete a pipeline (see `asset_delete`)."""
     asset_delete(asset=pipeline, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------------------
 # Model transitions owned by other roles
 # --------------------------------------------------------------------------------------
-def mlmodel_reclassify(*, model: MLModel, actor, reason: str) -> MLModel:
+def mlmodel_reclassify(*, model: MLModel, actor: Actor, reason: str) -> MLModel:
     """Re-apply the accounting policy (after an administrator changed its rules).
 
     Writes a history row only when the classification or its rationale changed.
@@ -435,7 +447,7 @@ def mlmodel_reclassify(*, model: MLModel, actor, reason: str) -> MLModel:
     return instance
 
 
-def mlmodel_risk_tier_set(*, model: MLModel, actor, reason: str, risk_tier: str) -> MLModel:
+def mlmodel_risk_tier_set(*, model: MLModel, actor: Actor, reason: str, risk_tier: str) -> MLModel:
     """Set a model's risk tier by hand (until `risk` computes it), re-checking the standard.
 
     A higher tier may make more metadata mandatory; the change is refused, listing the
@@ -455,7 +467,7 @@ def mlmodel_risk_tier_set(*, model: MLModel, actor, reason: str, risk_tier: str)
     return instance
 
 
-def mlmodel_compliance_tags_set(*, model: MLModel, actor, reason: str,
+def mlmodel_compliance_tags_set(*, model: MLModel, actor: Actor, reason: str,
                                 compliance_tags: list) -> MLModel:
     """Replace a model's compliance tags (controlled vocabulary: unknown names refused)."""
     with transaction.atomic(), audit_context(user=actor, reason=reason):
@@ -472,7 +484,7 @@ def mlmodel_compliance_tags_set(*, model: MLModel, actor, reason: str,
 # --------------------------------------------------------------------------------------
 # Versions
 # --------------------------------------------------------------------------------------
-def model_version_register(*, model: MLModel, actor, reason: str,
+def model_version_register(*, model: MLModel, actor: Actor, reason: str,
                            data: dict[str, Any]) -> ModelVersion:
     """Register the next version of `model`, numbered without gaps (1, 2, 3, ...).
 
@@ -504,7 +516,7 @@ def model_version_register(*, model: MLModel, actor, reason: str,
     return version
 
 
-def model_version_update(*, version: ModelVersion, actor, reason: str,
+def model_version_update(*, version: ModelVersion, actor: Actor, reason: str,
                          data: dict[str, Any]) -> ModelVersion:
     """Change a version's metadata while it has not reached production.
 
@@ -526,7 +538,7 @@ def model_version_update(*, version: ModelVersion, actor, reason: str,
     return instance
 
 
-def model_version_delete(*, version: ModelVersion, actor, reason: str) -> None:
+def model_version_delete(*, version: ModelVersion, actor: Actor, reason: str) -> None:
     """Versions are never deleted on their own: numbering stays gap-free and evidence stays.
 
     Raises:
@@ -538,7 +550,7 @@ def model_version_delete(*, version: ModelVersion, actor, reason: str) -> None:
         "production.")
 
 
-def dataset_version_register(*, dataset: Dataset, actor, reason: str,
+def dataset_version_register(*, dataset: Dataset, actor: Actor, reason: str,
                              data: dict[str, Any]) -> DatasetVersion:
     """Record the next version of a dataset, numbered without gaps like model versions."""
     with transaction.atomic(), audit_context(user=actor, reason=reason):
@@ -568,7 +580,7 @@ def dataset_version_register(*, dataset: Dataset, actor, reason: str,
 # --------------------------------------------------------------------------------------
 # Denials and saved searches
 # --------------------------------------------------------------------------------------
-def permission_denial_create(*, obj: Model, action: str, actor, reason: str, user=None,
+def permission_denial_create(*, obj: Model, action: str, actor: Actor, reason: str, user=None,
                              group: Group | None = None) -> PermissionDenial:
     """Deny `action` on `obj` to a user or a group; it wins over roles and grants.
 
@@ -596,7 +608,7 @@ def permission_denial_create(*, obj: Model, action: str, actor, reason: str, use
     return denial
 
 
-def permission_denial_delete(*, denial: PermissionDenial, actor, reason: str) -> None:
+def permission_denial_delete(*, denial: PermissionDenial, actor: Actor, reason: str) -> None:
     """Lift a denial (the role's and grants' permissions apply again)."""
     denial.delete()
 
