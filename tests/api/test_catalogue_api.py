@@ -370,3 +370,17 @@ def test_licence_constraints_endpoint(api_client_for, auditor):
     client = api_client_for(auditor)
     assert names(client.get(url)) == {"vendor-chat-llm", "open-text-llm"}
     assert names(client.get(url, {"redistribution": "prohibited"})) == {"vendor-chat-llm"}
+
+
+@pytest.mark.parametrize("kind", ["dataset", "feature", "pipeline", "modelversion"])
+def test_other_teams_confidential_assets_are_hidden_on_every_resource(api_client_for,
+                                                                      data_scientist, kind):
+    other = TeamFactory(slug="other", name="Other")
+    hidden = LISTS[f"inventory-api:{kind}-list"](team=other, confidential=True)
+    client = api_client_for(data_scientist)
+    listed = client.get(reverse(f"inventory-api:{kind}-list")).json()["results"]
+    assert hidden.pk not in {row["id"] for row in listed}
+    assert client.get(reverse(f"inventory-api:{kind}-detail", args=[hidden.pk])).status_code == 404
+    export = b"".join(client.get(reverse(f"inventory-api:{kind}-list"),
+                                 {"format": "csv"}).streaming_content).decode()
+    assert len(export.splitlines()) == 1
