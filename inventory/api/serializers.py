@@ -145,6 +145,13 @@ class FeatureSerializer(AssetSerializer):
             fields["dataset"].queryset = Dataset.objects.restrict(request.user, "view")
         return fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # `dataset_visible` is annotated by the viewset; a hidden dataset is not named.
+        if not getattr(instance, "dataset_visible", True):
+            data["dataset"] = None
+        return data
+
 
 class PipelineSerializer(AssetSerializer):
     class Meta:

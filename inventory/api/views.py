@@ -281,7 +281,20 @@ class FeatureViewSet(AssetViewSet):
     serializer_class = serializers.FeatureSerializer
     filterset_class = FeatureFilterSet
     csv_columns = [*ASSET_COLUMNS, ("data_type", lambda o: o.data_type),
-                   ("dataset", lambda o: o.dataset.name if o.dataset_id else "")]
+                   ("dataset", lambda o: o.dataset.name
+                    if o.dataset_id and getattr(o, "dataset_visible", False) else "")]
+
+    def get_queryset(self):
+        # A feature may come from another team's confidential dataset: say which dataset
+        # only to those who may see it (one EXISTS per row in SQL, no query per row).
+        from django.db.models import Exists, OuterRef
+
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        visible = Dataset.objects.restrict(self.request.user, "view").filter(
+            pk=OuterRef("dataset_id"))
+        return queryset.annotate(dataset_visible=Exists(visible))
 
 
 class PipelineViewSet(AssetViewSet):

@@ -384,3 +384,19 @@ def test_other_teams_confidential_assets_are_hidden_on_every_resource(api_client
     export = b"".join(client.get(reverse(f"inventory-api:{kind}-list"),
                                  {"format": "csv"}).streaming_content).decode()
     assert len(export.splitlines()) == 1
+
+
+def test_a_feature_does_not_name_another_teams_confidential_dataset(api_client_for,
+                                                                    data_scientist):
+    hidden = DatasetFactory(name="bravo-secret-data", team=TeamFactory(slug="b", name="B"),
+                            confidential=True)
+    visible = DatasetFactory(name="alpha-open-data")
+    FeatureFactory(name="alpha-ratio-one", dataset=hidden)
+    FeatureFactory(name="alpha-ratio-two", dataset=visible)
+    client = api_client_for(data_scientist)
+    rows = {r["name"]: r["dataset"] for r in client.get(
+        reverse("inventory-api:feature-list")).json()["results"]}
+    assert rows == {"alpha-ratio-one": None, "alpha-ratio-two": visible.pk}
+    export = b"".join(client.get(reverse("inventory-api:feature-list"),
+                                 {"format": "csv"}).streaming_content).decode()
+    assert "bravo-secret-data" not in export and "alpha-open-data" in export
