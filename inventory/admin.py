@@ -303,10 +303,24 @@ class DatasetAdmin(CatalogueAdmin):
 
 @admin.register(Feature)
 class FeatureAdmin(CatalogueAdmin):
-    list_display = ["name", "team", "owner", "data_type", "dataset", "confidential"]
+    list_display = ["name", "team", "owner", "data_type", "source_dataset", "confidential"]
     list_filter = ["data_type", "confidential", "team"]
     list_select_related = ["team", "owner", "dataset"]
     filter_horizontal = ["compliance_tags"]
+
+    def get_queryset(self, request):
+        # Another team's confidential dataset is not named in the changelist (one EXISTS
+        # per row in SQL, no query per row).
+        from django.db.models import Exists, OuterRef
+
+        visible = Dataset.objects.restrict(request.user, "view").filter(pk=OuterRef("dataset_id"))
+        return super().get_queryset(request).annotate(dataset_visible=Exists(visible))
+
+    @admin.display(description="Dataset", ordering="dataset__name")
+    def source_dataset(self, obj) -> str:
+        if not obj.dataset_id:
+            return "—"
+        return str(obj.dataset) if getattr(obj, "dataset_visible", False) else "(not visible to you)"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "dataset":

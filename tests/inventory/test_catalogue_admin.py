@@ -193,3 +193,14 @@ def test_admin_pages_render(client, platform_admin, name):
     assert client.get(reverse(f"admin:inventory_{name}_add")).status_code == 200
     model = MLModel.objects.get()
     assert client.get(reverse("admin:inventory_mlmodel_change", args=[model.pk])).status_code == 200
+
+
+def test_feature_changelist_does_not_name_a_hidden_dataset(client, data_scientist, team):
+    from tests.factories.catalogue import DatasetFactory, FeatureFactory
+
+    hidden = DatasetFactory(name="bravo-secret-data", team=TeamFactory(slug="b", name="B"),
+                            confidential=True)
+    FeatureFactory(name="credit-ratio-one", dataset=hidden, team=team)
+    client.force_login(data_scientist)
+    page = client.get(reverse("admin:inventory_feature_changelist")).content.decode()
+    assert "credit-ratio-one" in page and "bravo-secret-data" not in page
