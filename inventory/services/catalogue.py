@@ -31,13 +31,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model, QuerySet
 from guardian.models import GroupObjectPermission, UserObjectPermission
-from guardian.shortcuts import assign_perm
 
 from inventory.base.audit import audit_context
 from inventory.base.permissions import permission_name, user_can
@@ -216,10 +215,18 @@ def _m2m_diff(instance: Model, m2m: dict[str, Any]) -> list[str]:
 
 
 def _grant(user, instance: Model, actions: list[str]) -> None:
+    """Give `user` object permissions on `instance`: two queries, whatever the number of
+    actions (guardian's `assign_perm` costs four queries per permission)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return
-    for action in actions:
-        assign_perm(permission_name(type(instance), action), user, instance)
+    content_type = ContentType.objects.get_for_model(instance)
+    codenames = [permission_name(type(instance), action).split(".", 1)[1] for action in actions]
+    permissions = Permission.objects.filter(content_type=content_type, codename__in=codenames)
+    UserObjectPermission.objects.bulk_create(
+        [UserObjectPermission(user=user, permission=permission, content_type=content_type,
+                              object_pk=str(instance.pk)) for permission in permissions],
+        ignore_conflicts=True,
+    )
 
 
 def _forget_grants(instance: Model) -> None:
