@@ -141,6 +141,22 @@ class ModelVersionAdminForm(RegistrationAdminForm):
 # --------------------------------------------------------------------------------------
 # Catalogue assets
 # --------------------------------------------------------------------------------------
+class HiddenFieldsAdminMixin:
+    """Leaves out of the change form (and of old versions in the history) the fields the
+    record hides from this user: a sensitive dataset's location and datasheet (issue 5)."""
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if obj is not None and hasattr(obj, "hidden_fields_for"):
+            exclude += sorted(obj.hidden_fields_for(request.user))
+        return exclude or None
+
+    def get_fields(self, request, obj=None):
+        hidden = obj.hidden_fields_for(request.user) if obj is not None and hasattr(
+            obj, "hidden_fields_for") else frozenset()
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
+
+
 class CatalogueAdmin(GovernedAdmin):
     """Writes through the catalogue services; hidden rows answer 404, not a redirect."""
 
@@ -294,7 +310,7 @@ class MLModelAdmin(CatalogueAdmin):
 
 
 @admin.register(Dataset)
-class DatasetAdmin(CatalogueAdmin):
+class DatasetAdmin(HiddenFieldsAdminMixin, CatalogueAdmin):
     list_display = ["name", "team", "owner", "sensitivity", "storage_mode", "residency_region",
                     "confidential", "updated_at"]
     list_filter = ["sensitivity", "storage_mode", "residency_region", "confidential", "team"]
@@ -384,10 +400,22 @@ class ModelVersionAdmin(GovernedAdmin):
 
 
 @admin.register(DatasetVersion)
-class DatasetVersionAdmin(GovernedAdmin):
-    list_display = ["__str__", "dataset", "version", "uri", "row_count", "created_at"]
-    search_fields = ["dataset__name", "uri", "sha256"]
+class DatasetVersionAdmin(HiddenFieldsAdminMixin, GovernedAdmin):
+    list_display = ["__str__", "dataset", "version", "location", "row_count", "created_at"]
+    # Not searchable by location: a match would reveal a sensitive dataset's location.
+    search_fields = ["dataset__name", "sha256"]
     list_select_related = ["dataset"]
+
+    def get_queryset(self, request):
+        from django.db.models import BooleanField, Case, Value, When
+
+        return super().get_queryset(request).annotate(details_visible=Case(
+            When(Dataset.details_visible_q(request.user, "dataset__"), then=Value(True)),
+            default=Value(False), output_field=BooleanField()))
+
+    @admin.display(description="Location")
+    def location(self, obj) -> str:
+        return obj.uri if getattr(obj, "details_visible", False) else "(hidden: sensitive data)"
     readonly_fields = ["version", "created_at", "updated_at"]
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):

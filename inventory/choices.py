@@ -95,6 +95,20 @@ class Sensitivity(models.TextChoices):
     FINANCIAL = "financial", "Financial"
 
 
+# Classes whose location and datasheet only holders of `inventory.view_sensitive_dataset`
+# (role-wide or granted on the dataset) may see (issue 5; GDPR art. 9, HIPAA, GLBA).
+SENSITIVE_CLASSES = frozenset({Sensitivity.PII, Sensitivity.PHI, Sensitivity.FINANCIAL})
+
+
+class AccessFrequency(models.TextChoices):
+    """How often the data is read; feeds the storage-mode recommendation."""
+
+    RARE = "rare", "Rarely (audits, retraining once a year)"
+    MONTHLY = "monthly", "Monthly"
+    DAILY = "daily", "Daily"
+    CONTINUOUS = "continuous", "Continuously (online features, streaming)"
+
+
 class StorageMode(models.TextChoices):
     HELD = "held", "Held by Custodia (full copy)"
     REFERENCED = "referenced", "Referenced (external storage)"

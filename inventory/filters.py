@@ -422,7 +422,7 @@ class DatasetVersionFilterSet(django_filters.FilterSet):
         queryset=lambda request: _visible(Dataset, request), label="Dataset")
     version = django_filters.NumberFilter(label="Version")
     sha256 = django_filters.CharFilter(label="SHA-256")
-    uri = django_filters.CharFilter(lookup_expr="icontains", label="Location contains")
+    uri = django_filters.CharFilter(method="filter_uri", label="Location contains")
     ordering = django_filters.OrderingFilter(fields=(
         ("dataset__name", "dataset"), ("version", "version"), ("created_at", "created")),
         label="Sort by")
@@ -430,3 +430,8 @@ class DatasetVersionFilterSet(django_filters.FilterSet):
     class Meta:
         model = DatasetVersion
         fields: list[str] = []
+
+    def filter_uri(self, queryset, name: str, value: str):
+        """Matching on a hidden location would reveal it: only visible locations match."""
+        user = getattr(self.request, "user", None)
+        return queryset.filter(Dataset.details_visible_q(user, "dataset__"), uri__icontains=value)

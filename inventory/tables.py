@@ -251,7 +251,9 @@ def history_entries(obj: models.Model, *, user=None, limit: int | None = None) -
     records = list(obj.history.select_related("history_user")
                    .order_by("-history_date", "-history_id")[: (limit + 1) if limit else None])
     model = type(obj)
-    fields = {f.name: f for f in model._meta.concrete_fields if f.name not in IGNORED_FIELDS}
+    hidden = obj.hidden_fields_for(user) if hasattr(obj, "hidden_fields_for") else frozenset()
+    fields = {f.name: f for f in model._meta.concrete_fields
+              if f.name not in IGNORED_FIELDS and f.name not in hidden}
     names = _related_names(records, fields, user)
     entries = []
     for index, record in enumerate(records[:limit] if limit else records):

@@ -407,18 +407,34 @@ class DatasetDetailView(AssetDetailView):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags", "compliance_tags")
 
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if obj.is_sensitive and not obj.confidential:  # confidential ones are logged already
+            access_event_record(request=self.request, action=AccessAction.VIEW, obj=obj)
+        return obj
+
     def extra_facts(self):
         obj = self.object
-        return [
+        facts = [
             ("Sensitivity", obj.get_sensitivity_display()),
             ("Storage", obj.get_storage_mode_display()),
             ("Residency region", obj.residency_region),
+            ("Access frequency", obj.get_access_frequency_display()),
         ]
+        if not obj.details_visible_to(self.request.user):
+            return [*facts, ("Location and datasheet",
+                             "Hidden: seeing where sensitive data is and its datasheet needs "
+                             "the “view sensitive dataset” permission.")]
+        return facts + [(str(Dataset._meta.get_field(name).verbose_name).capitalize(),
+                         getattr(obj, name) or "—") for name in Dataset.DATASHEET_FIELDS]
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         obj = self.object
+        hidden = not obj.details_visible_to(self.request.user)
         context["dataset_versions"] = list(obj.versions.order_by("-version"))
+        for version in context["dataset_versions"]:
+            version.location_hidden = hidden
         context["features"] = list(Feature.objects.restrict(self.request.user, "view")
                                    .filter(dataset=obj).order_by("name"))
         return context

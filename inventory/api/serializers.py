@@ -123,12 +123,31 @@ class MLModelSerializer(AssetSerializer):
         extra_kwargs = ASSET_EXTRA
 
 
+def _details_visible(serializer: serializers.Serializer, dataset: Dataset) -> bool:
+    """`details_visible` as annotated by the viewset (no query per row), else checked."""
+    annotated = getattr(dataset, "details_visible", None)
+    if annotated is not None:
+        return bool(annotated)
+    request = serializer.context.get("request")
+    return dataset.details_visible_to(getattr(request, "user", None))
+
+
 class DatasetSerializer(AssetSerializer):
+    """A sensitive dataset's datasheet is `null` to readers without the permission."""
+
     class Meta:
         model = Dataset
-        fields = [*ASSET_FIELDS, "sensitivity", "storage_mode", "residency_region"]
+        fields = [*ASSET_FIELDS, "sensitivity", "storage_mode", "residency_region",
+                  "access_frequency", *Dataset.DATASHEET_FIELDS]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = ASSET_EXTRA
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not _details_visible(self, instance):
+            for name in Dataset.DATASHEET_FIELDS:
+                data[name] = None
+        return data
 
 
 class FeatureSerializer(AssetSerializer):
@@ -207,6 +226,12 @@ class DatasetVersionSerializer(GovernedSerializer):
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             fields["dataset"].read_only = True
         return fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not _details_visible(self, instance.dataset):
+            data["uri"] = None  # the location of a sensitive dataset (issue 5)
+        return data
 
     def validate(self, attrs: dict) -> dict:
         from inventory.services.standards import schema_problem

@@ -264,14 +264,39 @@ class MLModelViewSet(AssetViewSet):
         return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
 
 
+def _with_details_visible(queryset, user):
+    """Annotate `details_visible`: may `user` see the location and datasheet (issue 5)."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    prefix = "" if queryset.model is Dataset else "dataset__"
+    return queryset.annotate(details_visible=Case(
+        When(Dataset.details_visible_q(user, prefix), then=Value(True)),
+        default=Value(False), output_field=BooleanField()))
+
+
 class DatasetViewSet(AssetViewSet):
-    """Datasets: ownership, sensitivity, storage and residency (versions under dataset-versions)."""
+    """Datasets: ownership, sensitivity, storage and residency (versions under dataset-versions).
+
+    A PII, PHI or financial dataset's datasheet is shown only to holders of
+    `view_sensitive_dataset`; every read of such a dataset is an access event."""
 
     queryset = Dataset.objects.all()
     serializer_class = serializers.DatasetSerializer
     filterset_class = DatasetFilterSet
     csv_columns = [*ASSET_COLUMNS, ("sensitivity", lambda o: o.sensitivity),
                    ("residency_region", lambda o: o.residency_region)]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        return _with_details_visible(queryset, self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if instance.confidential or instance.is_sensitive:
+            access_event_record(request=request, action=AccessAction.VIEW, obj=instance)
+        return Response(self.get_serializer(instance).data)
 
 
 class FeatureViewSet(AssetViewSet):
@@ -352,6 +377,18 @@ class DatasetVersionViewSet(GovernedViewSet):
     filterset_class = DatasetVersionFilterSet
     filter_backends = [StrictFilterBackend]  # sorting: the filterset's `ordering`
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset
+        return _with_details_visible(queryset, self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if instance.dataset.confidential or instance.dataset.is_sensitive:
+            access_event_record(request=request, action=AccessAction.VIEW, obj=instance)
+        return Response(self.get_serializer(instance).data)
 
     def create_object(self, data: dict, *, reason: str):
         dataset = data.pop("dataset")

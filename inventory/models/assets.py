@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from inventory.base.models import GovernedModel, GovernedQuerySet
 from inventory.choices import (
+    SENSITIVE_CLASSES,
+    AccessFrequency,
     AssetClassification,
     ModelStage,
     Origin,
@@ -248,12 +250,58 @@ class Dataset(Asset):
                                     default=StorageMode.REFERENCED)
     residency_region = models.CharField(max_length=40, blank=True, db_index=True,
                                         help_text="Where the data must stay, e.g. eu, us.")
+    access_frequency = models.CharField(
+        max_length=20, choices=AccessFrequency.choices, default=AccessFrequency.MONTHLY,
+        help_text="How often the data is read (feeds the storage recommendation).")
+    # Datasheet (Gebru et al., "Datasheets for Datasets"): what auditors ask about the data.
+    collection_method = models.TextField(blank=True, help_text="How the data was collected.")
+    consent_basis = models.CharField(
+        max_length=200, blank=True,
+        help_text="Legal basis or consent under which the data is used (GDPR art. 6/9).")
+    known_biases = models.TextField(blank=True, help_text="Known biases of the data.")
+    limitations = models.TextField(blank=True, help_text="Known limitations and gaps.")
+    intended_uses = models.TextField(blank=True, help_text="What the data may be used for.")
+    prohibited_uses = models.TextField(blank=True, help_text="What the data must not be used for.")
+
+    # Fields hidden from users without `view_sensitive_dataset` on sensitive datasets.
+    DATASHEET_FIELDS = ("collection_method", "consent_basis", "known_biases", "limitations",
+                        "intended_uses", "prohibited_uses")
 
     class Meta(Asset.Meta):
+        permissions = [
+            ("view_sensitive_dataset",
+             "Can see the location and datasheet of PII, PHI and financial datasets"),
+        ]
         constraints = [
             models.UniqueConstraint(models.functions.Lower("name"), name="dataset_name_ci_unique",
                                     violation_error_message="A dataset with this name already exists."),
         ]
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.sensitivity in SENSITIVE_CLASSES
+
+    @classmethod
+    def details_visible_q(cls, user, prefix: str = "") -> Q:
+        """Rows (of Dataset, or of a model reaching it through `prefix`, e.g. `dataset__`)
+        whose location and datasheet `user` may see: not sensitive, or
+        `view_sensitive_dataset` held on the role or granted on the dataset."""
+        allowed = Dataset.objects.restrict(user, "view_sensitive_dataset").values("pk")
+        key = prefix.removesuffix("__") if prefix else "pk"
+        return (~Q(**{f"{prefix}sensitivity__in": list(SENSITIVE_CLASSES)})
+                | Q(**{f"{key}__in": allowed}))
+
+    def hidden_fields_for(self, user) -> frozenset[str]:
+        """Fields every reader-facing path (history, admin, pages) must hide from `user`."""
+        return frozenset() if self.details_visible_to(user) else frozenset(self.DATASHEET_FIELDS)
+
+    def details_visible_to(self, user) -> bool:
+        """Whether `user` may see this dataset's location and datasheet."""
+        if not self.is_sensitive:
+            return True
+        from inventory.base.permissions import user_can
+
+        return user_can(user, "view_sensitive_dataset", self)
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:dataset_detail", args=[self.pk])

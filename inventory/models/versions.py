@@ -162,6 +162,10 @@ class DatasetVersion(GovernedModel):
     def get_absolute_url(self) -> str:
         return reverse("inventory:dataset_detail", args=[self.dataset_id]) + f"#v{self.version}"
 
+    def hidden_fields_for(self, user) -> frozenset[str]:
+        """The location of a sensitive dataset's version is hidden like its datasheet."""
+        return frozenset() if self.dataset.details_visible_to(user) else frozenset({"uri"})
+
     @classmethod
     def restrict_visibility(cls, queryset, user, action: str):
         """A dataset version is as visible as its dataset."""

@@ -10,6 +10,10 @@ GENERIC_PARAMETERS = {"page", "page_size", "ordering", "format", "q"}
 
 class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
+        if getattr(view, "detail", False):
+            # One object by id: list filters do not apply, and building the filterset for
+            # nothing would cost every detail request.
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         known = set(GENERIC_PARAMETERS) | set(getattr(view, "extra_query_parameters", ()))
         if filterset is not None:
