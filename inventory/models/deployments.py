@@ -1,0 +1,164 @@
+"""Where model versions run, and what is measured about them there (issue 4, items 6 and 8).
+
+A `Deployment` is reported by CI/CD (or entered by hand): one model version in one
+environment / region / customer segment, with its endpoint and status. A
+`MetricObservation` is one measured value (performance, drift, latency, resources,
+usage) of a version, optionally at a deployment; the performance-decay deprecation
+trigger reads them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from inventory.base.models import GovernedModel, GovernedQuerySet
+
+from .assets import MLModel
+from .versions import ModelVersion
+
+__all__ = [
+    "Deployment",
+    "DeploymentEnvironment",
+    "DeploymentStatus",
+    "MetricKind",
+    "MetricObservation",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Choices
+# --------------------------------------------------------------------------------------
+class DeploymentEnvironment(models.TextChoices):
+    DEVELOPMENT = "development", "Development"
+    TEST = "test", "Test"
+    STAGING = "staging", "Staging"
+    PRODUCTION = "production", "Production"
+
+
+class DeploymentStatus(models.TextChoices):
+    PENDING = "pending", "Being deployed"
+    ACTIVE = "active", "Running"
+    FAILED = "failed", "Failed to deploy"
+    STOPPED = "stopped", "Stopped"
+
+
+class MetricKind(models.TextChoices):
+    PERFORMANCE = "performance", "Performance (e.g. AUC, accuracy)"
+    DRIFT = "drift", "Data or prediction drift"
+    LATENCY = "latency", "Latency"
+    RESOURCES = "resources", "Resource use"
+    USAGE = "usage", "Usage (requests, decisions)"
+
+
+def _visible_versions(user, action: str):
+    """Versions `user` may see through their model (confidential models stay in their team)."""
+    visible_models = MLModel.restrict_visibility(MLModel.objects.all(), user, action)
+    return ModelVersion.objects.filter(model__in=visible_models.values("pk")).values("pk")
+
+
+# --------------------------------------------------------------------------------------
+# Deployments
+# --------------------------------------------------------------------------------------
+class DeploymentQuerySet(GovernedQuerySet):
+    def for_list(self):
+        return self.select_related("model_version", "model_version__model", "reported_by")
+
+
+class Deployment(GovernedModel):
+    """A model version running in an environment, region and customer segment."""
+
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT,
+                                      related_name="deployments")
+    environment = models.CharField(max_length=20, choices=DeploymentEnvironment.choices,
+                                   db_index=True)
+    region = models.CharField(max_length=40, blank=True, db_index=True,
+                              help_text="Where it runs, e.g. eu-west-1.")
+    segment = models.CharField(max_length=60, blank=True,
+                               help_text="Customer segment served, e.g. retail, smb.")
+    endpoint = models.CharField(max_length=500, blank=True,
+                                help_text="Where it answers, e.g. https://scoring.internal/v1.")
+    status = models.CharField(max_length=20, choices=DeploymentStatus.choices,
+                              default=DeploymentStatus.ACTIVE, db_index=True)
+    deployed_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = DeploymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deployed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_version", "environment", "region", "segment"],
+                name="deployment_one_per_place",
+                violation_error_message="This version is already recorded in this environment, "
+                                        "region and segment; report a status change instead."),
+        ]
+        indexes = [models.Index(fields=["environment", "status"])]
+
+    def __str__(self) -> str:
+        where = "/".join(part for part in (self.environment, self.region, self.segment) if part)
+        return f"{self.model_version} @ {where}"
+
+    def get_absolute_url(self) -> str:
+        return self.model_version.get_absolute_url()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.endpoint and not self.endpoint.startswith(("http://", "https://", "grpc://",
+                                                           "grpcs://")):
+            raise ValidationError({"endpoint": [
+                "An endpoint is a URL starting with http://, https://, grpc:// or grpcs://."]})
+
+    @classmethod
+    def restrict_visibility(cls, queryset, user, action: str):
+        """A deployment is as visible as its model."""
+        return queryset.filter(model_version__in=_visible_versions(user, action))
+
+
+# --------------------------------------------------------------------------------------
+# Metric observations
+# --------------------------------------------------------------------------------------
+class MetricObservationQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("model_version", "model_version__model", "deployment")
+
+
+class MetricObservation(models.Model):
+    """One measured value of a version (monitoring data: written once, never edited)."""
+
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT,
+                                      related_name="metric_observations")
+    deployment = models.ForeignKey(Deployment, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="metric_observations")
+    name = models.CharField(max_length=60, help_text="Metric name, e.g. auc, psi, p99_ms.")
+    kind = models.CharField(max_length=20, choices=MetricKind.choices,
+                            default=MetricKind.PERFORMANCE)
+    value = models.FloatField()
+    observed_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=100, blank=True,
+                              help_text="Who measured it: pipeline, monitor, person.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MetricObservationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-observed_at", "-id"]
+        indexes = [models.Index(fields=["model_version", "name", "-observed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.model_version} {self.name}={self.value:g} at {self.observed_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        import math
+
+        if self.value is not None and not math.isfinite(self.value):
+            raise ValidationError({"value": ["A metric value is a finite number."]})
+
+    @classmethod
+    def restrict_visibility(cls, queryset, user, action: str):
+        """An observation is as visible as its model."""
+        return queryset.filter(model_version__in=_visible_versions(user, action))

@@ -1,0 +1,191 @@
+"""CI/CD integration: idempotency keys and outgoing webhooks (issue 4, item 8).
+
+- `IdempotencyRecord`: the first response to a pipeline call made with an
+  `Idempotency-Key`, kept so that a retry gets the same answer instead of a duplicate.
+  It is written in the same transaction as the work, so a failed call leaves no record.
+- `Webhook`: a receiver of registry events, with its signing secret.
+- `WebhookDelivery` / `WebhookAttempt`: one event to one webhook, and every HTTP attempt
+  to deliver it (the delivery log shown in the admin).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from inventory.base.models import GovernedModel, GovernedQuerySet
+
+__all__ = [
+    "WEBHOOK_EVENTS",
+    "DeliveryStatus",
+    "IdempotencyRecord",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+]
+
+
+class WebhookEvent(models.TextChoices):
+    VERSION_REGISTERED = "model_version.registered", "A model version was registered"
+    STAGE_CHANGED = "model_version.stage_changed", "A model version changed stage"
+    ALIAS_MOVED = "alias.moved", "An alias moved to another version"
+    DEPRECATED = "model_version.deprecated", "A model version was deprecated"
+    DEPRECATION_NOTICE = ("model_version.deprecation_notice",
+                          "Owners were notified of a coming deprecation or archival")
+    DEPLOYMENT_REPORTED = "deployment.reported", "A deployment was reported"
+
+
+WEBHOOK_EVENTS = frozenset(WebhookEvent.values)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    RETRYING = "retrying", "Failed; will be retried"
+    SUCCEEDED = "succeeded", "Delivered"
+    FAILED = "failed", "Gave up after the last attempt"
+
+
+class IdempotencyRecord(models.Model):
+    """The stored outcome of one (user, operation, key): replayed on a retry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    scope = models.CharField(max_length=100, help_text="The operation, e.g. cicd.register.")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical request.")
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"],
+                                    name="idempotencyrecord_unique_key",
+                                    violation_error_message="This idempotency key was used."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} → {self.response_status}"
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookQuerySet(GovernedQuerySet):
+    def for_list(self):
+        return self.select_related("created_by")
+
+
+class Webhook(GovernedModel):
+    """An HTTP receiver of registry events; every body is signed with its secret (HMAC-SHA256)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200, default=_new_secret,
+                              help_text="Shared secret the signature is computed with.")
+    events = models.JSONField(default=list, help_text="Event names to send; empty: every event.")
+    active = models.BooleanField(default=True, db_index=True)
+    max_attempts = models.PositiveSmallIntegerField(default=5)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = WebhookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_attempts__gte=1, max_attempts__lte=20),
+                                   name="webhook_attempts_between_1_and_20",
+                                   violation_error_message="Between 1 and 20 attempts."),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:inventory_webhook_change", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if not isinstance(self.events, list) or not all(isinstance(e, str) for e in self.events):
+            raise ValidationError({"events": ["A list of event names."]})
+        unknown = sorted(set(self.events) - WEBHOOK_EVENTS)
+        if unknown:
+            raise ValidationError({"events": [
+                f"Unknown event(s) {', '.join(unknown)}; choose from "
+                f"{', '.join(sorted(WEBHOOK_EVENTS))}."]})
+        if len(self.secret or "") < 16:
+            raise ValidationError({"secret": ["A signing secret has at least 16 characters."]})
+
+    def wants(self, event: str) -> bool:
+        return not self.events or event in self.events
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("webhook").prefetch_related("attempt_log")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: its payload, status and retry schedule."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
+                                   help_text="Sent as X-Custodia-Delivery; the same on retries.")
+    event = models.CharField(max_length=60, db_index=True)
+    payload = models.JSONField()
+    status = models.CharField(max_length=20, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook} ({self.get_status_display()})"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP attempt of a delivery: when, the answer (or the error), how long it took."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE,
+                                 related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    attempted_at = models.DateTimeField(auto_now_add=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True, help_text="The first 2,000 characters.")
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"],
+                                    name="webhookattempt_unique_number",
+                                    violation_error_message="This attempt is already logged."),
+        ]
+
+    def __str__(self) -> str:
+        outcome = self.response_status or self.error[:40]
+        return f"Attempt {self.number} of {self.delivery}: {outcome}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.response_status is not None and 200 <= self.response_status < 300
