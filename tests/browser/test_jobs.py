@@ -51,3 +51,15 @@ def test_navigation_marks_the_section_of_the_page(browser):
     browser.open(reverse("inventory:accessevent_list"), "access-log")
     active = browser.driver.find_elements("css selector", "#mainnav .nav-link.active")
     assert [link.text for link in active] == ["Governance"]
+
+
+def test_browsable_api_works_for_a_signed_in_user(browser):
+    JobRunFactory(name="sync-schedules")
+    UserFactory(username="sol", roles=[Role.DATA_SCIENTIST])
+    browser.login("sol")
+    browser.open("/api/v1/job-runs/", "browsable-api")
+    assert "sync-schedules" in browser.text("body")
+    assert browser.title.endswith("Custodia API")
+    browser.click("a.navbar-brand[href='/api/docs/']", "api-docs-from-browsable-api")
+    assert browser.path == "/api/docs/"
+    assert browser.console_errors() == []
