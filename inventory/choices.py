@@ -112,3 +112,29 @@ class AccessFrequency(models.TextChoices):
 class StorageMode(models.TextChoices):
     HELD = "held", "Held by Custodia (full copy)"
     REFERENCED = "referenced", "Referenced (external storage)"
+
+
+# --------------------------------------------------------------------------------------
+# Versions, branches and aliases (issue 4)
+# --------------------------------------------------------------------------------------
+class VersioningStrategy(models.TextChoices):
+    """How a model's versions pin what they are made of (traceability vs storage)."""
+
+    GRANULAR = "granular", "Granular — model, data, code and environment pinned separately"
+    MONOLITHIC = "monolithic", "Monolithic — one bundle per version"
+
+
+class DatasetRole(models.TextChoices):
+    """What a model version used a dataset version for."""
+
+    TRAIN = "train", "Training"
+    VALIDATION = "validation", "Validation"
+    TEST = "test", "Test"
+
+
+class BranchKind(models.TextChoices):
+    """Said by the branch name's prefix: `main`, `exp/...`, `drift-test/...`."""
+
+    MAIN = "main", "Main line"
+    EXPERIMENT = "experiment", "Experiment"
+    DRIFT_TEST = "drift_test", "Drift test"

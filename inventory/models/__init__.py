@@ -12,10 +12,12 @@ from .jobs import *  # noqa: F403
 from .jobs import __all__ as _jobs
 from .lifecycle import *  # noqa: F403
 from .lifecycle import __all__ as _lifecycle
+from .registry import *  # noqa: F403
+from .registry import __all__ as _registry
 from .standards import *  # noqa: F403
 from .standards import __all__ as _standards
 from .versions import *  # noqa: F403
 from .versions import __all__ as _versions
 
 __all__ = [*_access, *_assets, *_audit, *_deployments, *_integrations, *_jobs, *_lifecycle,
-           *_standards, *_versions]
+           *_registry, *_standards, *_versions]

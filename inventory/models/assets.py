@@ -20,6 +20,7 @@ from inventory.choices import (
     Sensitivity,
     StorageMode,
     TrackedArtefact,
+    VersioningStrategy,
 )
 
 __all__ = [
@@ -194,6 +195,11 @@ class MLModel(Asset):
                                           help_text='Metric name to value, e.g. {"auc": 0.82}.')
     training_environment = models.TextField(blank=True)
     inference_requirements = models.TextField(blank=True)
+    versioning_strategy = models.CharField(
+        max_length=20, choices=VersioningStrategy.choices, default=VersioningStrategy.GRANULAR,
+        help_text="Granular: model, data, code and environment versioned and pinned "
+                  "separately (more traceable, data stored once). Monolithic: one bundle per "
+                  "version (simpler, more storage).")
     ever_in_production = models.BooleanField(
         default=False, editable=False,
         help_text="Set when any version reaches production; such a model can never be deleted.")

@@ -34,7 +34,7 @@ class ModelVersionQuerySet(GovernedQuerySet):
     """Versions; bulk writes and deletes refuse frozen (ever in production) rows."""
 
     def for_list(self):
-        return self.select_related("model", "model__team", "created_by")
+        return self.select_related("model", "model__team", "created_by", "branch")
 
     def _refuse_frozen(self, fields, rows) -> None:
         changing = set(fields) - _CHANGEABLE_WHEN_FROZEN
@@ -75,6 +75,18 @@ class ModelVersion(GovernedModel):
     inference_requirements = models.TextField(blank=True)
     code_repository = models.CharField(max_length=300, blank=True)
     code_commit = models.CharField(max_length=64, blank=True)
+    code_commit_signed = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether the commit carries a verified signature (empty: not known).")
+    # Granular versioning pins the environment as its own artefact (a container image).
+    environment_uri = models.CharField(max_length=500, blank=True,
+                                       help_text="Container image or environment lock file.")
+    environment_size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    branch = models.ForeignKey("inventory.ModelBranch", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="versions",
+                               help_text="The line of versions it belongs to (main if empty).")
+    datasets = models.ManyToManyField("inventory.DatasetVersion", through="inventory.ModelVersionDataset",
+                                      related_name="model_versions", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
