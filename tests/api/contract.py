@@ -7,7 +7,7 @@ resource gets them all by adding one entry. Entry format (`Resource`):
     Resource(
         name="models",                              # test id; the URL path segment is usual
         route="inventory-api:mlmodel",              # route prefix: "-list"/"-detail" are added
-        factory=MLModelFactory,                     # factory(**kwargs) -> one saved row
+        factory=MLModelFactory,                     # a factory_boy factory: one saved row
         read_only=False,                            # True: list/retrieve only, no write checks
         # Writable resources only. Each payload is a callable so it can create what it
         # refers to (a team, an owner) and return ids; it receives the acting user.
@@ -15,7 +15,8 @@ resource gets them all by adding one entry. Entry format (`Resource`):
         update_payload=lambda obj, user: {"purpose": "Scores credit applications"},
         invalid_payload=lambda user: {"name": "Not A Valid Name!"},
         invalid_field="name",                       # the field the 400 must name
-        writer="data_scientist",                    # fixture of a user who may create/change/delete
+        writer="data_scientist",                    # fixture of a user who may create, and change
+                                                    # and delete what they created
         max_list_queries=12,                        # pinned ceiling of one list request
     )
 
@@ -23,9 +24,11 @@ What is proven for each entry:
 - anonymous gets 401 and `refused_user` 403 on list and detail (and on every write);
 - a user holding only object-level grants lists exactly the granted rows (others are 404),
   with the same number of queries at N and 3N rows, below `max_list_queries`;
-- writable resources: create, update and delete answer 201/200/204 and write a history row
-  with the acting user and the `change_reason` sent; a bad payload is a 400 naming
-  `invalid_field`, and malformed JSON a 400, with nothing written in either case.
+- writable resources: create, then update and delete of the created row, answer 201/200/204
+  and write a history row with the acting user and the `change_reason` sent; a bad payload
+  (on create and on update) is a 400 naming `invalid_field`, and malformed JSON a 400, with
+  nothing written in any case. `valid_payload` is posted once per test, so it may use fixed
+  unique names.
 """
 
 from __future__ import annotations
