@@ -30,6 +30,7 @@ class JobContext:
     """What a job body may use: its run row, progress and log."""
 
     run: JobRun
+    worker: str = ""  # the Celery node running the job, e.g. `worker@host`
 
     def progress(self, percent: int, message: str = "") -> None:
         job_runs.job_run_progress(run=self.run, percent=percent, message=message)
@@ -52,7 +53,8 @@ def custodia_job(name: str, **task_options: Any) -> Callable:
             try:
                 with audit_context(user=run.user, label=f"job:{name}:{run.pk}",
                                    reason=f"Scheduled job {name}"):
-                    result = body(JobContext(run), *args, **kwargs) or {}
+                    context = JobContext(run, worker=self.request.hostname or "")
+                    result = body(context, *args, **kwargs) or {}
             except Exception as error:
                 job_runs.job_run_finish(run=run, succeeded=False,
                                         error=f"{error}\n{traceback.format_exc(limit=5)}")

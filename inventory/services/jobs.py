@@ -61,8 +61,13 @@ def _publishable() -> Q:
     return Q(status=OutboxStatus.PENDING) | Q(status=OutboxStatus.SENT, sent_at__lt=presumed_lost)
 
 
-def _publish(message_id: int) -> bool:
-    """Hand one message to the broker; leave it as it was if the broker is down."""
+def _publish(message_id: int) -> bool | None:
+    """Hand one message to the broker; leave it as it was if the broker is down.
+
+    Returns:
+        True when handed over; False when another process holds or already sent it;
+        None when the broker is unreachable (recorded on the message).
+    """
     from config.celery import app
 
     with transaction.atomic():
@@ -85,7 +90,7 @@ def _publish(message_id: int) -> bool:
             logger.warning("Outbox message %s kept for later: %s", message.pk, error)
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             message.save(update_fields=["attempts", "last_error"])
-            return False
+            return None
         message.status = OutboxStatus.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
@@ -103,9 +108,10 @@ def outbox_sweep(*, limit: int = 500) -> int:
                    .order_by("id").values_list("pk", flat=True)[:limit])
     sent = 0
     for message_id in pending:
-        if not _publish(message_id):
-            break  # broker still down: stop, the next sweep retries in order
-        sent += 1
+        outcome = _publish(message_id)
+        if outcome is None:
+            break  # broker down: stop, the next sweep retries in order
+        sent += outcome
     return sent
 
 
