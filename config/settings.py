@@ -159,6 +159,18 @@ CUSTODIA_OUTBOX_SWEEP_SECONDS = env.int("CUSTODIA_OUTBOX_SWEEP_SECONDS", default
 CUSTODIA_OUTBOX_RESEND_SECONDS = env.int("CUSTODIA_OUTBOX_RESEND_SECONDS", default=3600)
 
 # --------------------------------------------------------------------------------------
+# CI/CD, webhooks, retention (issue 4)
+# --------------------------------------------------------------------------------------
+# Seconds a webhook receiver has to answer one attempt.
+CUSTODIA_WEBHOOK_TIMEOUT_SECONDS = env.int("CUSTODIA_WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Back-off before retry n: BACKOFF * 2^(n-1) seconds, at most BACKOFF_MAX.
+CUSTODIA_WEBHOOK_BACKOFF_SECONDS = env.int("CUSTODIA_WEBHOOK_BACKOFF_SECONDS", default=30)
+CUSTODIA_WEBHOOK_BACKOFF_MAX_SECONDS = env.int("CUSTODIA_WEBHOOK_BACKOFF_MAX_SECONDS",
+                                               default=6 * 3600)
+# Days an Idempotency-Key is remembered (a retry after that is a new call).
+CUSTODIA_IDEMPOTENCY_KEEP_DAYS = env.int("CUSTODIA_IDEMPOTENCY_KEEP_DAYS", default=7)
+
+# --------------------------------------------------------------------------------------
 # Authentication and permissions
 # --------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

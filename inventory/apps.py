@@ -8,6 +8,7 @@ class InventoryConfig(AppConfig):
     def ready(self) -> None:
         from inventory import roles, signals  # noqa: F401
         from inventory.base import audit  # noqa: F401  (history receivers)
+        from inventory.services import webhooks  # noqa: F401  (registry events → webhooks)
         roles.connect()
         self._register_navigation()
 

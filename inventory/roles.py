@@ -88,6 +88,27 @@ grant_to_roles((Role.RISK_OFFICER,), ["inventory.set_risk_tier_mlmodel"])
 grant_to_roles((Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER),
                ["inventory.view_permissiondenial"])
 
+# --------------------------------------------------------------------------------------
+# Lifecycle, retention, CI/CD (issue 4, items 6-9). Everyone reads deployments, metrics,
+# deprecation plans and notices; pipelines (data scientists' or model owners' tokens)
+# report deployments and metrics; model owners plan deprecations; compliance officers own
+# retention policies, legal holds and decay rules; auditors, compliance and risk read the
+# purge evidence. Webhooks (their secrets) are the platform admins' alone.
+# --------------------------------------------------------------------------------------
+grant_to_roles(Role.ALL, [f"inventory.view_{name}" for name in (
+    "deployment", "metricobservation", "deprecationschedule", "deprecationnotice",
+    "deprecationrule")])
+grant_to_roles((Role.DATA_SCIENTIST, Role.MODEL_OWNER), [
+    "inventory.add_deployment", "inventory.change_deployment",
+    "inventory.add_metricobservation"])
+grant_to_roles((Role.MODEL_OWNER,), [
+    "inventory.add_deprecationschedule", "inventory.change_deprecationschedule"])
+grant_to_roles((Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER), [
+    "inventory.view_retentionpolicy", "inventory.view_legalhold", "inventory.view_purgerecord"])
+grant_to_roles((Role.COMPLIANCE_OFFICER,), [
+    *[f"inventory.{action}_{name}" for action in ("add", "change", "delete")
+      for name in ("retentionpolicy", "legalhold", "deprecationrule")]])
+
 grant_to_roles((Role.PLATFORM_ADMIN,), [
     "auth.view_user", "auth.add_user", "auth.change_user",
     "auth.view_group", "auth.change_group",

@@ -12,4 +12,9 @@ SCHEDULES: dict[str, tuple[str, timedelta, dict]] = {
         "inventory.outbox_sweep", timedelta(seconds=settings.CUSTODIA_OUTBOX_SWEEP_SECONDS), {}
     ),
     "Prune routine job runs": ("inventory.prune_job_runs", timedelta(hours=6), {}),
+    # Issue 4: lifecycle triggers daily, the purge daily, webhook retries every 30 s.
+    "Deprecation and archival triggers": ("inventory.deprecation_triggers", timedelta(days=1), {}),
+    "Retention purge": ("inventory.retention_purge", timedelta(days=1), {}),
+    "Webhook retries": ("inventory.webhook_retry_due", timedelta(seconds=30), {}),
+    "Forget old idempotency keys": ("inventory.idempotency_prune", timedelta(days=1), {}),
 }
