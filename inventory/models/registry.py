@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,3 +334,23 @@ class AliasMove(models.Model):
     def restrict_visibility(cls, queryset, user, action: str):
         visible = MLModel.restrict_visibility(MLModel.objects.all(), user, action)
         return queryset.filter(model__in=visible.values("pk"))
+
+
+# --------------------------------------------------------------------------------------
+# Guard on the many-to-many door (`version.datasets.add/remove/set/clear`)
+# --------------------------------------------------------------------------------------
+@receiver(m2m_changed, sender=ModelVersion.datasets.through,
+          dispatch_uid="inventory-frozen-version-dataset-links")
+def _refuse_link_changes_of_frozen_versions(sender, instance, action: str, reverse: bool,
+                                            pk_set, **kwargs) -> None:
+    """`version.datasets.add(...)` (and `dataset_version.model_versions.add(...)`) skip
+    `ModelVersionDataset.save()`: refuse them here for frozen versions."""
+    if not action.startswith("pre_"):
+        return
+    if reverse:
+        versions = ModelVersion._base_manager.filter(pk__in=pk_set or ()) if action != \
+            "pre_clear" else ModelVersion._base_manager.filter(dataset_links__dataset_version=instance)
+    else:
+        versions = ModelVersion._base_manager.filter(pk=instance.pk)
+    if versions.filter(stage__in=FROZEN_STAGES).exists():
+        raise _links_frozen_error()

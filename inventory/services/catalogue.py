@@ -112,7 +112,7 @@ REGISTRATION_STAGES = frozenset({ModelStage.DRAFT, ModelStage.REGISTERED})
 # Fields the services compute or that change only by a dedicated transition.
 _MANAGED = {
     MLModel: {"classification", "classification_rationale", "ever_in_production", "stage"},
-    ModelVersion: {"model", "version", "stage", "created_by"},
+    ModelVersion: {"model", "version", "stage", "created_by", "branch"},
     DatasetVersion: {"dataset", "version"},
 }
 _IGNORED = {"change_reason", "id", "pk", "created_at", "updated_at"}
@@ -502,6 +502,13 @@ def model_version_register(*, model: MLModel, actor: Actor, reason: str,
     Raises:
         ValidationError: every problem of the version, field by field.
     """
+    from inventory.signals import model_version_registered
+
+    from .versions import model_branch_resolve, model_version_datasets_link
+
+    data = dict(data)
+    links = data.pop("datasets", None)
+    branch = data.pop("branch", None)
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         locked = MLModel.objects.select_for_update().get(pk=model.pk)
         fields, _ = _split(ModelVersion, data)
@@ -510,16 +517,23 @@ def model_version_register(*, model: MLModel, actor: Actor, reason: str,
         _refuse_managed(version, fields, creating=True)
         registration_check(asset_type=AssetType.MODEL_VERSION, data={**fields, "model": locked})
         _set_fields(version, fields)
+        version.branch = model_branch_resolve(model=locked, branch=branch, actor=actor,
+                                              reason=reason)
         version.stage = fields.get("stage") or ModelStage.REGISTERED
         version.created_by = actor if getattr(actor, "is_authenticated", False) else None
         last = locked.versions.aggregate(last=Max("version"))["last"] or 0
         version.version = last + 1
         version.full_clean(validate_constraints=False)
         _save(version, reason=reason)
+        if links:
+            model_version_datasets_link(version=version, links=links, actor=actor,
+                                        reason=reason)
         _grant(actor, version, ["view", "change"])
         if locked.stage == ModelStage.DRAFT and version.stage == ModelStage.REGISTERED:
             locked.stage = ModelStage.REGISTERED
             _save(locked, reason=f"{reason} (version {version.version} registered)")
+        transaction.on_commit(lambda: model_version_registered.send(
+            sender=ModelVersion, version=version, actor=actor, reason=reason))
     return version
 
 
@@ -536,12 +550,19 @@ def model_version_update(*, version: ModelVersion, actor: Actor, reason: str,
         if instance.stage in FROZEN_STAGES:
             raise ValidationError(f"{instance} has reached {instance.get_stage_display().lower()} "
                                   "and is frozen: register a new version instead.")
+        data = dict(data)
+        links = data.pop("datasets", None)
         fields, _ = _split(ModelVersion, data)
         _refuse_managed(instance, fields, creating=False)
         registration_check(asset_type=AssetType.MODEL_VERSION, data=fields, instance=instance)
         _set_fields(instance, fields)
         instance.full_clean(validate_constraints=False)
         _save(instance, reason=reason)
+        if links is not None:
+            from .versions import model_version_datasets_link
+
+            model_version_datasets_link(version=instance, links=links, actor=actor,
+                                        reason=reason)
     return instance
 
 
