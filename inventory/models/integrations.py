@@ -115,15 +115,16 @@ class Webhook(GovernedModel):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, list[str]] = {}
         if not isinstance(self.events, list) or not all(isinstance(e, str) for e in self.events):
-            raise ValidationError({"events": ["A list of event names."]})
-        unknown = sorted(set(self.events) - WEBHOOK_EVENTS)
-        if unknown:
-            raise ValidationError({"events": [
-                f"Unknown event(s) {', '.join(unknown)}; choose from "
-                f"{', '.join(sorted(WEBHOOK_EVENTS))}."]})
+            errors["events"] = ["A list of event names."]
+        elif unknown := sorted(set(self.events) - WEBHOOK_EVENTS):
+            errors["events"] = [f"Unknown event(s) {', '.join(unknown)}; choose from "
+                                f"{', '.join(sorted(WEBHOOK_EVENTS))}."]
         if len(self.secret or "") < 16:
-            raise ValidationError({"secret": ["A signing secret has at least 16 characters."]})
+            errors["secret"] = ["A signing secret has at least 16 characters."]
+        if errors:
+            raise ValidationError(errors)
 
     def wants(self, event: str) -> bool:
         return not self.events or event in self.events
