@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from inventory.base.api.errors import NON_FIELD
 from inventory.base.api.serializers import GovernedSerializer
 from inventory.models import (
     AccessEvent,
@@ -26,7 +25,6 @@ from inventory.models import (
     SavedSearch,
     Team,
 )
-from inventory.services.standards import asset_type_for, registration_problems
 
 User = get_user_model()
 
@@ -75,23 +73,13 @@ class UserField(serializers.SlugRelatedField):
 
 
 class RegistrationSerializer(GovernedSerializer):
-    """Validates with the registration check (every problem at once) instead of the
-    base's bare `full_clean()`; the services run the same check again before writing."""
+    """Checks types and shapes only: the registration rules (every problem at once) run
+    once, inside the service the viewset calls, whose `ValidationError` the API's error
+    handler turns into the same field-level 400. Running them here as well would double
+    the cost of every write."""
 
     def validate(self, attrs: dict) -> dict:
-        attrs = serializers.ModelSerializer.validate(self, attrs)
-        data = {k: v for k, v in attrs.items() if k != "change_reason"}
-        problems = registration_problems(
-            asset_type=asset_type_for(self.Meta.model), data=self.registration_data(data),
-            instance=self.instance)
-        if problems:
-            raise serializers.ValidationError(
-                {(NON_FIELD if field == "__all__" else field): messages
-                 for field, messages in problems.items()})
-        return attrs
-
-    def registration_data(self, data: dict) -> dict:
-        return data
+        return serializers.ModelSerializer.validate(self, attrs)
 
 
 ASSET_FIELDS = ["id", "name", "purpose", "description", "owner", "steward", "team", "team_name",
@@ -202,11 +190,6 @@ class ModelVersionSerializer(RegistrationSerializer):
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             fields["model"].read_only = True
         return fields
-
-    def registration_data(self, data: dict) -> dict:
-        if "model" not in data and self.instance is not None:
-            data = {**data, "model": self.instance.model}
-        return data
 
 
 class DatasetVersionSerializer(GovernedSerializer):
