@@ -12,6 +12,7 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 api_v1 = [
     path("", include("inventory.api.urls")),
+    path("", include("lineage.api.urls")),
 ]
 
 urlpatterns = [

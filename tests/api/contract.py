@@ -40,6 +40,7 @@ from typing import Any
 from django.db.models import Model
 
 from tests.factories import AccessEventFactory, JobRunFactory
+from tests.factories.lineage import IntegrityFindingFactory
 
 __all__ = ["PENDING", "RESOURCES", "Resource"]
 
@@ -96,4 +97,7 @@ RESOURCES: list[Resource] = [
              read_only=True, max_list_queries=6),
     Resource(name="access-events", route="inventory-api:accessevent", factory=AccessEventFactory,
              read_only=True, max_list_queries=6),
+    # Raised by the integrity job and the residency check, never through the API (issue 5).
+    Resource(name="lineage-findings", route="lineage-api:integrityfinding",
+             factory=IntegrityFindingFactory, read_only=True, max_list_queries=6),
 ]

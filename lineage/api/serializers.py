@@ -1,0 +1,101 @@
+"""Lineage API shapes: Marquez's graph, impact rows, findings, reproducibility records."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from inventory.models import ModelVersion
+from lineage.models import IntegrityFinding, LineageNode
+from lineage.services.graph import GraphView
+from lineage.services.reproducibility import ReproducibilityRecord
+
+HIDDEN_LABEL = "Not visible to you"
+
+
+def node_summary(node: LineageNode, view: GraphView) -> dict:
+    """What a reader may see of a node: Custodia records they may not see are anonymous,
+    and a sensitive dataset's location appears only with `view_sensitive_dataset`."""
+    visible = view.visible.get(node.pk, True)
+    data: dict = {"nodeType": node.node_type, "label": node.label if visible else HIDDEN_LABEL}
+    if node.pk in view.depths:
+        data["depth"] = view.depths[node.pk]
+    if not visible:
+        data["hidden"] = True
+    elif node.dataset_version_id:
+        version = node.dataset_version
+        dataset = version.dataset
+        data.update({"datasetVersionId": version.pk, "dataset": dataset.name,
+                     "version": version.version, "sensitivity": dataset.sensitivity,
+                     "residencyRegion": dataset.residency_region, "sha256": version.sha256,
+                     "url": version.get_absolute_url()})
+        if view.details_visible.get(node.pk):
+            data["uri"] = version.uri
+    elif node.model_version_id:
+        version = node.model_version
+        data.update({"modelVersionId": version.pk, "model": version.model.name,
+                     "version": version.version, "stage": version.stage,
+                     "region": node.region, "url": version.get_absolute_url()})
+    elif node.node_type == "run":
+        data.update({"runId": node.name, "state": node.state,
+                     "startedAt": node.started_at.isoformat() if node.started_at else None,
+                     "endedAt": node.ended_at.isoformat() if node.ended_at else None})
+    elif node.node_type == "external":
+        data["vendor"] = node.vendor
+    if visible and not (node.dataset_version_id or node.model_version_id):
+        data["namespace"], data["name"] = node.namespace, node.name
+    return {"id": node.node_id, "type": node.node_type.upper(), "data": data}
+
+
+def marquez_graph(view: GraphView) -> dict:
+    """`{"graph": [{id, type, data, inEdges, outEdges}]}`, as Marquez answers."""
+    by_pk = {node.pk: node for node in view.nodes}
+    incoming: dict[int, list[dict]] = {pk: [] for pk in by_pk}
+    outgoing: dict[int, list[dict]] = {pk: [] for pk in by_pk}
+    for edge in view.edges:
+        pair = {"origin": by_pk[edge.source_id].node_id,
+                "destination": by_pk[edge.target_id].node_id, "kind": edge.kind}
+        outgoing[edge.source_id].append(pair)
+        incoming[edge.target_id].append(pair)
+    graph = []
+    for node in view.nodes:
+        item = node_summary(node, view)
+        item["inEdges"], item["outEdges"] = incoming[node.pk], outgoing[node.pk]
+        graph.append(item)
+    return {"graph": graph, "truncated": view.truncated}
+
+
+class ImpactSerializer(serializers.ModelSerializer):
+    model_name = serializers.CharField(source="model.name", read_only=True)
+
+    class Meta:
+        model = ModelVersion
+        fields = ["id", "model", "model_name", "version", "stage"]
+        read_only_fields = fields
+
+
+class IntegrityFindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IntegrityFinding
+        fields = ["id", "kind", "status", "dataset_version", "model_version", "expected_sha256",
+                  "observed_sha256", "detail", "job_run", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+def reproducibility_json(record: ReproducibilityRecord) -> dict:
+    version = record.model_version
+    return {
+        "modelVersion": {"id": version.pk, "model": version.model.name,
+                         "version": version.version, "stage": version.stage},
+        "reproducible": record.reproducible,
+        "problems": record.problems,
+        "code": {"repository": record.code_repository, "commit": record.code_commit},
+        "environment": record.environment,
+        "datasets": [{
+            "datasetVersionId": row.version.pk if row.visible else None,
+            "label": str(row.version) if row.visible else "Not visible to you",
+            "uri": row.version.uri if row.visible and row.location_visible else None,
+            "checksumThen": row.checksum_then if row.visible else None,
+            "checksumNow": row.checksum_now if row.visible else None,
+            "problems": row.problems,
+        } for row in record.data],
+    }

@@ -1,0 +1,163 @@
+"""Lineage API: OpenLineage ingestion and Marquez-shaped graph reads at `/api/v1/lineage`,
+impact analysis, paths, reproducibility records and integrity findings.
+
+Views translate and delegate (`lineage.services`); errors use the project's one JSON
+error shape (a Django `ValidationError` becomes a 400 naming the field).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from inventory.base.api.filtering import StrictFilterBackend
+from inventory.base.api.permissions import CustodiaPermission
+from inventory.base.api.viewsets import RestrictedReadOnlyViewSet
+from inventory.choices import AccessAction, ModelStage
+from inventory.models import ModelVersion
+from inventory.services.audit import access_event_record
+from lineage import graph
+from lineage.api import serializers
+from lineage.filters import IntegrityFindingFilterSet
+from lineage.models import IntegrityFinding, LineageNode
+from lineage.services import graph as graph_services
+from lineage.services.openlineage import openlineage_event_ingest
+from lineage.services.reproducibility import reproducibility_record
+
+
+def _int_param(request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: ["Must be a whole number."]}) from None
+    if not low <= value <= high:
+        raise ValidationError({name: [f"Must be between {low} and {high}."]})
+    return value
+
+
+def _refuse_unknown(request, known: set[str]) -> None:
+    """A misspelt parameter is an error, not silently ignored (like StrictFilterBackend)."""
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+
+
+def _node(request, param: str = "nodeId") -> LineageNode:
+    node_id = request.query_params.get(param)
+    if not node_id:
+        raise ValidationError({param: ["Required: <type>:<namespace>:<name>."]})
+    node = graph_services.node_by_id(node_id)
+    if node is None:
+        raise ValidationError({param: ["No such node in the lineage graph."]})
+    return node
+
+
+def _record_sensitive_reads(request, view: graph_services.GraphView) -> None:
+    """Reading a sensitive dataset version's node (with its location) is an access event."""
+    for node in view.nodes:
+        version = node.dataset_version
+        if version is not None and view.details_visible.get(node.pk) and (
+                version.dataset.is_sensitive or version.dataset.confidential):
+            access_event_record(request=request, action=AccessAction.VIEW, obj=version)
+
+
+class LineageView(APIView):
+    """`POST`: one OpenLineage RunEvent (the HTTP transport's default path and body).
+    `GET ?nodeId=<type>:<namespace>:<name>&depth=N[&direction=upstream|downstream|both]`:
+    the graph around a node in Marquez's shape, `{"graph": [{id, type, data, inEdges,
+    outEdges}]}`."""
+
+    permission_classes = [CustodiaPermission]
+    queryset = LineageNode.objects.all()
+    filter_backends: list = []
+    extra_query_parameters = ("nodeId", "depth", "direction")
+
+    def post(self, request):
+        result = openlineage_event_ingest(payload=request.data, actor=request.user)
+        return Response({"id": result.event.pk, "created": result.created},
+                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+    def get(self, request):
+        _refuse_unknown(request, {"nodeId", "depth", "direction", "format"})
+        depth = _int_param(request, "depth", 20, 0, graph.MAX_DEPTH)
+        direction = request.query_params.get("direction", graph.Direction.BOTH)
+        if direction not in (graph.Direction.UPSTREAM, graph.Direction.DOWNSTREAM,
+                             graph.Direction.BOTH):
+            raise ValidationError({"direction": ["Choose upstream, downstream or both."]})
+        node = _node(request)
+        view = graph_services.lineage_graph(start=node, depth=depth, direction=direction,
+                                            user=request.user)
+        _record_sensitive_reads(request, view)
+        return Response(serializers.marquez_graph(view))
+
+
+class ImpactView(APIView):
+    """`GET ?nodeId=...&depth=N&stage=production`: model versions downstream of a node
+    (a dataset version, a vendor API...) through any number of hops."""
+
+    permission_classes = [CustodiaPermission]
+    queryset = LineageNode.objects.all()
+
+    def get(self, request):
+        _refuse_unknown(request, {"nodeId", "depth", "stage", "format"})
+        depth = _int_param(request, "depth", graph.MAX_DEPTH, 1, graph.MAX_DEPTH)
+        stages = tuple(request.query_params.getlist("stage")) or (ModelStage.PRODUCTION,)
+        unknown = [s for s in stages if s not in ModelStage.values]
+        if unknown:
+            raise ValidationError({"stage": [f"Unknown stage: {', '.join(unknown)}."]})
+        node = _node(request)
+        versions = graph_services.impact_analysis(start=node, user=request.user, depth=depth,
+                                                  stages=stages)
+        return Response({"nodeId": node.node_id, "stages": list(stages),
+                         "modelVersions": serializers.ImpactSerializer(versions, many=True).data})
+
+
+class PathView(APIView):
+    """`GET ?from=<nodeId>&to=<nodeId>&depth=N`: a shortest path between two nodes."""
+
+    permission_classes = [CustodiaPermission]
+    queryset = LineageNode.objects.all()
+
+    def get(self, request):
+        _refuse_unknown(request, {"from", "to", "depth", "format"})
+        depth = _int_param(request, "depth", 10, 1, graph.MAX_DEPTH)
+        source, target = _node(request, "from"), _node(request, "to")
+        nodes = graph_services.nodes_path(source=source, target=target, depth=depth)
+        view = graph_services.GraphView(nodes=nodes, edges=[], depths={})
+        graph_services.visibility_mark(view, request.user)
+        return Response({"from": source.node_id, "to": target.node_id, "found": bool(nodes),
+                         "path": [serializers.node_summary(n, view) for n in nodes]})
+
+
+class ReproducibilityView(APIView):
+    """`GET lineage/reproducibility/<model version id>`: the exact data, code and
+    environment of a model version, with what changed or is missing flagged."""
+
+    permission_classes = [CustodiaPermission]
+    queryset = ModelVersion.objects.all()
+
+    def get(self, request, pk: int):
+        version = get_object_or_404(ModelVersion.objects.restrict(request.user, "view")
+                                    .select_related("model"), pk=pk)
+        record = reproducibility_record(model_version=version, user=request.user)
+        return Response(serializers.reproducibility_json(record))
+
+
+class IntegrityFindingViewSet(RestrictedReadOnlyViewSet):
+    """Integrity and residency findings (raised by jobs and checks, never by hand)."""
+
+    queryset = IntegrityFinding.objects.all()
+    serializer_class = serializers.IntegrityFindingSerializer
+    filterset_class = IntegrityFindingFilterSet
+    filter_backends = [StrictFilterBackend]
+    permission_classes = [CustodiaPermission]
+
+
+__all__ = ["ImpactView", "IntegrityFindingViewSet", "LineageView", "PathView",
+           "ReproducibilityView"]

@@ -1,0 +1,23 @@
+"""Filters of lineage records, shared by the API and the dashboards."""
+
+from __future__ import annotations
+
+import django_filters
+
+from lineage.choices import FindingKind, FindingStatus
+from lineage.models import IntegrityFinding
+
+
+class IntegrityFindingFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=FindingKind.choices, label="Kind")
+    status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices, label="Status")
+    dataset_version = django_filters.NumberFilter(field_name="dataset_version_id",
+                                                  label="Dataset version id")
+    model_version = django_filters.NumberFilter(field_name="model_version_id",
+                                                label="Model version id")
+    ordering = django_filters.OrderingFilter(fields=(("created_at", "created"), ("kind", "kind")),
+                                             label="Sort by")
+
+    class Meta:
+        model = IntegrityFinding
+        fields: list[str] = []
