@@ -64,7 +64,9 @@ class ModelVersionDatasetQuerySet(GovernedQuerySet):
 
     def bulk_update(self, objs, fields, batch_size=None):
         objs = list(objs)
-        self.model._base_manager.filter(pk__in=[o.pk for o in objs]).all()._refuse_frozen()
+        if self.model._base_manager.filter(pk__in=[o.pk for o in objs],
+                                           model_version__stage__in=FROZEN_STAGES).exists():
+            raise _links_frozen_error()
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
     def bulk_create(self, objs, *args, **kwargs):
