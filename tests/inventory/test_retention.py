@@ -151,8 +151,9 @@ def test_without_policy_external_or_live_artifacts_are_never_purged(artifact_roo
 def test_policy_on_deprecated_counts_from_deprecation_for_later_stages(artifact_root):
     RetentionPolicyFactory(retain_days=365, stage=ModelStage.DEPRECATED)
     version = held_version(name="dep", stage=ModelStage.DEPRECATED, years_ago=2)
-    version.stage = ModelStage.RETIRED
-    version.save()  # retired today, deprecated two years ago
+    for stage in (ModelStage.ARCHIVED, ModelStage.RETIRED):
+        version.stage = stage
+        version.save()  # archived and retired today, deprecated two years ago
 
     assert [p["object_id"] for p in retention.retention_purge()["purged"]] == [version.pk]
 
