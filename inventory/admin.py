@@ -15,6 +15,8 @@ as the API and the dashboards (CONVENTIONS.md, "One rule, every door"):
 
 from __future__ import annotations
 
+import itertools
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -155,6 +157,19 @@ class HiddenFieldsAdminMixin:
         hidden = obj.hidden_fields_for(request.user) if obj is not None and hasattr(
             obj, "hidden_fields_for") else frozenset()
         return [f for f in super().get_fields(request, obj) if f not in hidden]
+
+    def set_history_delta_changes(self, request, historical_records,
+                                  foreign_keys_are_objs=True):
+        """The history list's "changes" leave out the hidden fields too."""
+        records = list(historical_records)
+        live = records[0].instance if records else None
+        hidden = sorted(live.hidden_fields_for(request.user)) if hasattr(
+            live, "hidden_fields_for") else []
+        for previous, current in itertools.pairwise(records):
+            delta = previous.diff_against(current, foreign_keys_are_objs=foreign_keys_are_objs,
+                                          excluded_fields=hidden)
+            helper = self.get_historical_record_context_helper(request, previous)
+            previous.history_delta_changes = helper.context_for_delta_changes(delta)
 
 
 class CatalogueAdmin(GovernedAdmin):

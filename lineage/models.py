@@ -90,9 +90,6 @@ class LineageEdge(models.Model):
     source = models.ForeignKey(LineageNode, on_delete=models.CASCADE, related_name="out_edges")
     target = models.ForeignKey(LineageNode, on_delete=models.CASCADE, related_name="in_edges")
     kind = models.CharField(max_length=20, choices=EdgeKind.choices)
-    checksum_then = models.CharField(
-        max_length=64, blank=True,
-        help_text="SHA-256 of the source dataset version when the link was recorded.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -93,6 +93,7 @@ def reproducibility_json(record: ReproducibilityRecord) -> dict:
         "datasets": [{
             "datasetVersionId": row.version.pk if row.visible else None,
             "label": str(row.version) if row.visible else "Not visible to you",
+            "role": row.role,
             "uri": row.version.uri if row.visible and row.location_visible else None,
             "checksumThen": row.checksum_then if row.visible else None,
             "checksumNow": row.checksum_now if row.visible else None,

@@ -26,7 +26,8 @@ __all__ = [
     "external_dependency_link",
     "impact_analysis",
     "lineage_graph",
-    "model_version_link_datasets",
+    "model_version_link_unmirror",
+    "model_version_links_mirror",
     "model_version_node",
     "node_by_id",
     "node_ensure",
@@ -69,13 +70,10 @@ def node_ensure(*, node_type: str, namespace: str, name: str, **defaults) -> Lin
     return LineageNode.objects.get(node_type=node_type, namespace=namespace, name=name)
 
 
-def edges_ensure(edges: list[tuple[LineageNode, LineageNode, str]],
-                 checksums: dict[tuple[int, int], str] | None = None) -> None:
+def edges_ensure(edges: list[tuple[LineageNode, LineageNode, str]]) -> None:
     """Create the (source, target, kind) edges that do not exist yet."""
-    checksums = checksums or {}
     LineageEdge.objects.bulk_create(
-        [LineageEdge(source=s, target=t, kind=k, checksum_then=checksums.get((s.pk, t.pk), ""))
-         for s, t, k in edges if s.pk != t.pk],
+        [LineageEdge(source=s, target=t, kind=k) for s, t, k in edges if s.pk != t.pk],
         ignore_conflicts=True)
 
 
@@ -93,26 +91,29 @@ def model_version_node(version: ModelVersion) -> LineageNode:
                        label=str(version))
 
 
-def model_version_link_datasets(*, model_version: ModelVersion,
-                                dataset_versions: list[DatasetVersion], actor,
-                                reason: str) -> list[LineageEdge]:
-    """Record that `model_version` was trained on `dataset_versions`, keeping each
-    dataset version's checksum as it is now (the reproducibility record compares it later).
+def model_version_links_mirror(model_version: ModelVersion) -> int:
+    """Mirror the model version's dataset links (inventory's `ModelVersionDataset`, with
+    their checksums at link time) as TRAINED_ON edges, so graph walks and impact analysis
+    see them. Idempotent: run on registration and whenever a link is recorded."""
+    links = list(model_version.dataset_links.select_related("dataset_version__dataset"))
+    if not links:
+        return 0
+    target = model_version_node(model_version)
+    edges_ensure([(dataset_version_node(link.dataset_version), target, EdgeKind.TRAINED_ON)
+                  for link in links])
+    return len(links)
 
-    Raises:
-        ValidationError: the actor may not see one of the records.
-    """
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        _require_visible(actor, ModelVersion, [model_version.pk], "model_version")
-        _require_visible(actor, DatasetVersion, [v.pk for v in dataset_versions],
-                         "dataset_versions")
-        target = model_version_node(model_version)
-        sources = [dataset_version_node(v) for v in dataset_versions]
-        edges_ensure([(s, target, EdgeKind.TRAINED_ON) for s in sources],
-                     {(s.pk, target.pk): v.sha256 for s, v in zip(sources, dataset_versions,
-                                                                  strict=True)})
-        return list(LineageEdge.objects.filter(target=target, kind=EdgeKind.TRAINED_ON,
-                                               source__in=sources))
+
+def model_version_link_unmirror(model_version_id: int, dataset_version_id: int) -> None:
+    """Drop the TRAINED_ON edge of a removed link when no other role still links the pair."""
+    from inventory.models import ModelVersionDataset
+
+    if ModelVersionDataset.objects.filter(model_version_id=model_version_id,
+                                          dataset_version_id=dataset_version_id).exists():
+        return
+    LineageEdge.objects.filter(kind=EdgeKind.TRAINED_ON,
+                               source__dataset_version_id=dataset_version_id,
+                               target__model_version_id=model_version_id).delete()
 
 
 def external_dependency_link(*, model_version: ModelVersion, name: str, vendor: str, actor,

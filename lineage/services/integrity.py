@@ -77,12 +77,11 @@ def dataset_version_checksum_fill(version: DatasetVersion) -> None:
     Raises:
         ValidationError: the held file is missing, or the given checksum is not its own.
     """
-    if version.dataset.storage_mode != StorageMode.HELD:
-        return
     name = held_storage_name(version.uri)
-    if name is None:
-        raise ValidationError({"uri": [f"A held dataset's location is {HELD_SCHEME}<path> "
-                                       "in Custodia's storage."]})
+    if version.dataset.storage_mode != StorageMode.HELD or name is None:
+        # Not (yet) in Custodia's storage: nothing here to hash (a copy being moved in
+        # keeps its client-given checksum, which the job verifies once it is held).
+        return
     if not default_storage.exists(name):
         raise ValidationError({"uri": [f"No held file at {version.uri}: upload it first."]})
     sha256, size = storage_sha256(name)

@@ -1,7 +1,8 @@
 """The reproducibility record of a model version: could it be rebuilt exactly?
 
-It lists the dataset versions the model version was trained on (TRAINED_ON edges, each
-keeping the checksum recorded when the link was made) with their checksum then and now,
+It lists the dataset versions the model version was trained, validated and tested on
+(inventory's dataset links, each keeping the checksum recorded when the link was made)
+with their checksum then and now,
 and the code commit and training environment; anything changed or missing is a problem
 (shown red on the page).
 """
@@ -11,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from inventory.models import Dataset, DatasetVersion, ModelVersion
-from lineage.choices import EdgeKind, FindingStatus
-from lineage.models import IntegrityFinding, LineageEdge
+from lineage.choices import FindingStatus
+from lineage.models import IntegrityFinding
 
 __all__ = ["DataRow", "ReproducibilityRecord", "reproducibility_record"]
 
@@ -22,6 +23,7 @@ class DataRow:
     """One training dataset version as the reader may see it."""
 
     version: DatasetVersion | None
+    role: str
     visible: bool
     location_visible: bool
     checksum_then: str
@@ -46,11 +48,9 @@ class ReproducibilityRecord:
 def reproducibility_record(*, model_version: ModelVersion, user) -> ReproducibilityRecord:
     """Build the record for `model_version` as `user` may see it (a constant number of
     queries: the links, visible versions, visible locations and open findings)."""
-    edges = list(LineageEdge.objects.filter(
-        target__model_version=model_version, kind=EdgeKind.TRAINED_ON,
-        source__dataset_version__isnull=False).select_related(
-        "source__dataset_version__dataset").order_by("source__dataset_version_id"))
-    version_ids = [e.source.dataset_version_id for e in edges]
+    links = list(model_version.dataset_links.select_related("dataset_version__dataset")
+                 .order_by("role", "dataset_version_id"))
+    version_ids = [link.dataset_version_id for link in links]
     visible = set(DatasetVersion.objects.restrict(user, "view").filter(
         pk__in=version_ids).values_list("pk", flat=True))
     located = set(DatasetVersion.objects.filter(
@@ -60,14 +60,15 @@ def reproducibility_record(*, model_version: ModelVersion, user) -> Reproducibil
         dataset_version_id__in=version_ids, status=FindingStatus.OPEN).values_list(
         "dataset_version_id", flat=True))
     rows = []
-    for edge in edges:
-        version = edge.source.dataset_version
+    for link in links:
+        version = link.dataset_version
         row = DataRow(version=version if version.pk in visible else None,
+                      role=link.get_role_display(),
                       visible=version.pk in visible, location_visible=version.pk in located,
-                      checksum_then=edge.checksum_then, checksum_now=version.sha256)
-        if not edge.checksum_then:
-            row.problems.append("No checksum was recorded when the model was trained.")
-        elif edge.checksum_then != version.sha256:
+                      checksum_then=link.checksum_at_link, checksum_now=version.sha256)
+        if not link.checksum_at_link:
+            row.problems.append("No checksum was recorded when the data was linked.")
+        elif link.checksum_at_link != version.sha256:
             row.problems.append("The recorded checksum changed since training.")
         if version.pk in tampered:
             row.problems.append("An open integrity finding: the stored bytes no longer "

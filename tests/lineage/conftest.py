@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 
 from lineage.services.openlineage import openlineage_event_ingest
+from tests.integration.conftest import (  # noqa: F401  (real brokers for the worker tests)
+    any_broker,
+    filesystem_broker,
+    redis_broker,
+)
+
+
+@pytest.fixture
+def artifact_root(settings, tmp_path: Path) -> Path:
+    """Default storage (held data) in a folder of this test's own."""
+    root = tmp_path / "artifacts"
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root)}}}
+    return root
 
 
 def run_event(job: str, inputs: list[tuple[str, str]], outputs: list[tuple[str, str]], *,
