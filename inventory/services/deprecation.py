@@ -47,7 +47,18 @@ from inventory.models import (
     WebhookEvent,
 )
 
-__all__ = ["Finding", "deprecation_findings", "deprecation_notice_send", "deprecation_run"]
+__all__ = [
+    "Finding",
+    "deprecation_findings",
+    "deprecation_notice_send",
+    "deprecation_rule_create",
+    "deprecation_rule_delete",
+    "deprecation_rule_update",
+    "deprecation_run",
+    "deprecation_schedule_create",
+    "deprecation_schedule_delete",
+    "deprecation_schedule_update",
+]
 
 NOTIFY_TASK = "inventory.deprecation_notify"
 
@@ -263,3 +274,64 @@ def deprecation_notice_send(*, notice_id: int) -> int:
     body = (f"{notice.reason}\n\nThe change will be made automatically on or after "
             f"{notice.effective_on} unless the trigger no longer holds. Notice #{notice.pk}.")
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)
+
+
+# --------------------------------------------------------------------------------------
+# Trigger configuration (admin and API)
+# --------------------------------------------------------------------------------------
+def deprecation_rule_create(*, actor, reason: str, data: dict[str, Any]) -> DeprecationRule:
+    """Add a performance-decay rule.
+
+    Raises:
+        ValidationError: field by field; nothing is written.
+    """
+    from .records import record_create
+
+    return record_create(model_class=DeprecationRule, actor=actor, reason=reason, data=data)
+
+
+def deprecation_rule_update(*, rule: DeprecationRule, actor, reason: str,
+                            data: dict[str, Any]) -> DeprecationRule:
+    """Change a rule; open notices it raised are re-checked (and maybe cancelled) next run."""
+    from .records import record_update
+
+    return record_update(instance=rule, actor=actor, reason=reason, data=data)
+
+
+def deprecation_rule_delete(*, rule: DeprecationRule, actor, reason: str) -> None:
+    """Delete a rule (its notices keep their reason; the rule is kept in history)."""
+    from .records import record_delete
+
+    record_delete(instance=rule, actor=actor, reason=reason)
+
+
+def deprecation_schedule_create(*, actor, reason: str,
+                                data: dict[str, Any]) -> DeprecationSchedule:
+    """Plan a version's deprecation/archival dates and record its expiry dates.
+
+    Raises:
+        ValidationError: field by field (archival before deprecation...); nothing is written.
+    """
+    from .records import record_create
+
+    return record_create(model_class=DeprecationSchedule, actor=actor, reason=reason, data=data)
+
+
+def deprecation_schedule_update(*, schedule: DeprecationSchedule, actor, reason: str,
+                                data: dict[str, Any]) -> DeprecationSchedule:
+    """Move the dates; a notice whose date moved out of its window is cancelled next run."""
+    from django.core.exceptions import ValidationError as Invalid
+
+    from .records import record_update
+
+    if "model_version" in data and getattr(data["model_version"], "pk",
+                                           data["model_version"]) != schedule.model_version_id:
+        raise Invalid({"model_version": ["A schedule belongs to one version for good."]})
+    return record_update(instance=schedule, actor=actor, reason=reason, data=data)
+
+
+def deprecation_schedule_delete(*, schedule: DeprecationSchedule, actor, reason: str) -> None:
+    """Drop a version's plan (open notices from it are cancelled on the next run)."""
+    from .records import record_delete
+
+    record_delete(instance=schedule, actor=actor, reason=reason)

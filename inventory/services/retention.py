@@ -35,7 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from inventory.base.audit import audit_context, describe_actor
+from inventory.base.audit import describe_actor
 from inventory.choices import ModelStage
 from inventory.models import (
     DatasetVersion,
@@ -46,6 +46,8 @@ from inventory.models import (
     RetainedAssetType,
     RetentionPolicy,
 )
+
+from .records import record_create, record_delete, record_update
 
 __all__ = [
     "ARTIFACT_SCHEME",
@@ -85,40 +87,19 @@ def artifact_storage_name(uri: str) -> str | None:
 # --------------------------------------------------------------------------------------
 # Policies and holds (writes of the admin and the API)
 # --------------------------------------------------------------------------------------
-def _save(instance, *, actor: Actor, reason: str) -> None:
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        instance.full_clean()
-        instance._change_reason = reason
-        instance.save()
-
-
-def _apply(instance, data: dict[str, Any]) -> None:
-    for field, value in data.items():
-        model_field = instance._meta.get_field(field)
-        if model_field.is_relation and value is not None and not hasattr(value, "pk"):
-            setattr(instance, model_field.attname, value)
-        else:
-            setattr(instance, field, value)
-
-
 def retention_policy_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> RetentionPolicy:
     """Add a retention policy.
 
     Raises:
         ValidationError: field by field; nothing is written.
     """
-    policy = RetentionPolicy()
-    _apply(policy, data)
-    _save(policy, actor=actor, reason=reason)
-    return policy
+    return record_create(model_class=RetentionPolicy, actor=actor, reason=reason, data=data)
 
 
 def retention_policy_update(*, policy: RetentionPolicy, actor: Actor, reason: str,
                             data: dict[str, Any]) -> RetentionPolicy:
     """Change a policy (history keeps the previous terms: auditors ask what applied when)."""
-    _apply(policy, data)
-    _save(policy, actor=actor, reason=reason)
-    return policy
+    return record_update(instance=policy, actor=actor, reason=reason, data=data)
 
 
 def retention_policy_delete(*, policy: RetentionPolicy, actor: Actor, reason: str) -> None:
@@ -130,9 +111,7 @@ def retention_policy_delete(*, policy: RetentionPolicy, actor: Actor, reason: st
     if policy.purge_records.exists():
         raise ValidationError(f"“{policy}” purged artifacts and is evidence of why; "
                               "deactivate it instead.")
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        policy._change_reason = reason
-        policy.delete()
+    record_delete(instance=policy, actor=actor, reason=reason)
 
 
 def legal_hold_place(*, actor: Actor, reason: str, data: dict[str, Any]) -> LegalHold:
@@ -141,10 +120,10 @@ def legal_hold_place(*, actor: Actor, reason: str, data: dict[str, Any]) -> Lega
     Raises:
         ValidationError: not exactly one target, or a missing reference/reason.
     """
-    hold = LegalHold(placed_by=actor if getattr(actor, "is_authenticated", False) else None)
-    _apply(hold, {k: v for k, v in data.items() if k not in {"released_at", "release_reason"}})
-    _save(hold, actor=actor, reason=reason)
-    return hold
+    return record_create(
+        model_class=LegalHold, actor=actor, reason=reason,
+        data={k: v for k, v in data.items() if k not in {"released_at", "release_reason"}},
+        placed_by=actor if getattr(actor, "is_authenticated", False) else None)
 
 
 def legal_hold_update(*, hold: LegalHold, actor: Actor, reason: str,
@@ -158,9 +137,8 @@ def legal_hold_update(*, hold: LegalHold, actor: Actor, reason: str,
                      for name in ("released_at",) if name in data})
     if problems:
         raise ValidationError(problems)
-    _apply(hold, {k: v for k, v in data.items() if k in {"reference", "reason"}})
-    _save(hold, actor=actor, reason=reason)
-    return hold
+    return record_update(instance=hold, actor=actor, reason=reason,
+                         data={k: v for k, v in data.items() if k in {"reference", "reason"}})
 
 
 def legal_hold_release(*, hold: LegalHold, actor: Actor, reason: str) -> LegalHold:
@@ -175,17 +153,13 @@ def legal_hold_release(*, hold: LegalHold, actor: Actor, reason: str) -> LegalHo
         locked = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if locked.released_at is not None:
             raise ValidationError(f"{locked} was already released on {locked.released_at:%Y-%m-%d}.")
-        locked.released_at = timezone.now()
-        locked.release_reason = reason
-        _save(locked, actor=actor, reason=reason)
-    return locked
+        return record_update(instance=locked, actor=actor, reason=reason, data={
+            "released_at": timezone.now(), "release_reason": reason})
 
 
 def legal_hold_delete(*, hold: LegalHold, actor: Actor, reason: str) -> None:
     """Remove a hold entered by mistake (its history keeps every field); release otherwise."""
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        hold._change_reason = reason
-        hold.delete()
+    record_delete(instance=hold, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------------------

@@ -44,11 +44,14 @@ from inventory.signals import alias_moved, model_version_registered, model_versi
 
 __all__ = [
     "SIGNATURE_HEADER",
+    "webhook_create",
+    "webhook_delete",
     "webhook_deliveries_due",
     "webhook_delivery_attempt",
     "webhook_event_emit",
     "webhook_signature",
     "webhook_signature_verify",
+    "webhook_update",
 ]
 
 logger = logging.getLogger(__name__)
@@ -248,3 +251,32 @@ def _on_alias_moved(sender, alias, to_version, from_version=None, actor=None, re
         "from_version": from_version.pk if from_version is not None else None,
         "to_version": _version_data(to_version)["model_version"],
         "actor": _actor_name(actor), "reason": reason})
+
+
+# --------------------------------------------------------------------------------------
+# Webhook configuration (admin and API)
+# --------------------------------------------------------------------------------------
+def webhook_create(*, actor, reason: str, data: dict[str, Any]) -> Webhook:
+    """Add a webhook (a signing secret is generated unless one is given).
+
+    Raises:
+        ValidationError: unknown events, a short secret, a bad URL; nothing is written.
+    """
+    from .records import record_create
+
+    return record_create(model_class=Webhook, actor=actor, reason=reason, data=data,
+                         created_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def webhook_update(*, webhook: Webhook, actor, reason: str, data: dict[str, Any]) -> Webhook:
+    """Change a webhook; deliveries already queued keep the payload they were made with."""
+    from .records import record_update
+
+    return record_update(instance=webhook, actor=actor, reason=reason, data=data)
+
+
+def webhook_delete(*, webhook: Webhook, actor, reason: str) -> None:
+    """Delete a webhook with its delivery log (its history row keeps the configuration)."""
+    from .records import record_delete
+
+    record_delete(instance=webhook, actor=actor, reason=reason)
