@@ -276,15 +276,31 @@ def _broker_ping() -> None:
         raise RuntimeError(f"broker folder {folder} is not writable")
 
 
+def _api_error(request, status: int, code: str, message: str) -> JsonResponse | None:
+    """Under /api/ the error pages answer in the API's one JSON error shape
+    (inventory/base/api/errors.py): a client must never have to parse an HTML page."""
+    if not request.path.startswith("/api/") or request.path.startswith("/api/docs/"):
+        return None
+    return JsonResponse({"error": {"status": status, "code": code, "message": message}},
+                        status=status)
+
+
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403, "permission_denied",
+                      "You do not have permission to perform this action.") or render(
+        request, "errors/403.html", status=403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, "not_found", "Not found.") or render(
+        request, "errors/404.html", status=404)
 
 
 def server_error(request):
+    api = _api_error(request, 500, "server_error",
+                     "Something went wrong on our side; nothing was saved partially.")
+    if api is not None:
+        return api
     # No request context: the database may be what failed.
     from django.template import loader
 

@@ -336,6 +336,15 @@ def test_unexpected_api_error_is_500_without_internals(auditor):
     assert response.status_code == 500
     assert b"secret internal detail" not in response.content
     assert b"Traceback" not in response.content
+    assert error_of(response)["code"] == "server_error"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/job-runs/0.5/", "/api/v1/no-such-resource/",
+                                  "/api/nothing-here"])
+def test_unrouted_api_path_is_a_json_404(api_client_for, auditor, path):
+    response = api_client_for(auditor).get(path)
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
 
 
 @pytest.mark.urls(PROBE)
