@@ -11,7 +11,7 @@ class LineageConfig(AppConfig):
         from inventory.roles import Role, grant_to_roles
         from inventory.schedules import SCHEDULES
         from lineage import signals  # noqa: F401  (checksums of held data on registration)
-        from lineage.tasks import REHASH_JOB
+        from lineage.tasks import REHASH_JOB, RESIDENCY_JOB
 
         # Everyone with a role reads the graph and the findings (records they may not see
         # stay anonymous in it); automation accounts of data scientists and model owners
@@ -23,6 +23,7 @@ class LineageConfig(AppConfig):
                                                     "lineage.change_residencyrule"])
         SCHEDULES["Integrity: re-hash held data and artefacts"] = (REHASH_JOB,
                                                                    timedelta(hours=24), {})
+        SCHEDULES["Residency rules: flag violations"] = (RESIDENCY_JOB, timedelta(hours=6), {})
         # navigation: registered with the dashboard pages
 
     @staticmethod

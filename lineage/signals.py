@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -30,10 +29,10 @@ def _mirror_links_on_registration(sender, version, **kwargs) -> None:
 @receiver(post_save, sender=ModelVersionDataset, dispatch_uid="lineage-mirror-link")
 def _mirror_recorded_link(sender, instance: ModelVersionDataset, created: bool, raw=False,
                           **kwargs) -> None:
-    """A dataset link recorded later also joins the graph, once its transaction commits."""
+    """A dataset link recorded later also joins the graph, in the same transaction (a
+    refused link leaves no edge behind)."""
     if created and not raw:
-        version = instance.model_version
-        transaction.on_commit(lambda: model_version_links_mirror(version))
+        model_version_links_mirror(instance.model_version)
 
 
 @receiver(post_delete, sender=ModelVersionDataset, dispatch_uid="lineage-unmirror-link")

@@ -17,5 +17,6 @@ urlpatterns = [
     path("lineage/path", views.PathView.as_view(), name="path"),
     path("lineage/reproducibility/<int:pk>", views.ReproducibilityView.as_view(),
          name="reproducibility"),
+    path("lineage/verify/<int:pk>", views.VerifyView.as_view(), name="verify"),
     *router.urls,
 ]

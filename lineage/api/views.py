@@ -7,7 +7,7 @@ error shape (a Django `ValidationError` becomes a 400 naming the field).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.response import Response
@@ -16,14 +16,16 @@ from rest_framework.views import APIView
 from inventory.base.api.filtering import StrictFilterBackend
 from inventory.base.api.permissions import CustodiaPermission
 from inventory.base.api.viewsets import RestrictedReadOnlyViewSet
+from inventory.base.permissions import user_can
 from inventory.choices import AccessAction, ModelStage
-from inventory.models import ModelVersion
+from inventory.models import DatasetVersion, ModelVersion
 from inventory.services.audit import access_event_record
 from lineage import graph
 from lineage.api import serializers
 from lineage.filters import IntegrityFindingFilterSet
 from lineage.models import IntegrityFinding, LineageNode
 from lineage.services import graph as graph_services
+from lineage.services.integrity import dataset_version_verify
 from lineage.services.openlineage import openlineage_event_ingest
 from lineage.services.reproducibility import reproducibility_record
 
@@ -149,6 +151,28 @@ class ReproducibilityView(APIView):
         return Response(serializers.reproducibility_json(record))
 
 
+class VerifyView(APIView):
+    """`POST lineage/verify/<dataset version id>`: hash the bytes now (held files, readable
+    `file://` locations; never a network fetch) and compare with the recorded checksum.
+    Needs `change` on the dataset version; a mismatch raises a finding."""
+
+    permission_classes = [CustodiaPermission]
+    queryset = DatasetVersion.objects.all()
+    permission_action = "change"
+
+    def post(self, request, pk: int):
+        version = get_object_or_404(DatasetVersion.objects.restrict(request.user, "view")
+                                    .select_related("dataset"), pk=pk)
+        if not user_can(request.user, "change", version):
+            raise PermissionDenied("Verifying needs the right to change this dataset version.")
+        result = dataset_version_verify(version=version, actor=request.user,
+                                        reason="Verified on demand through the API")
+        return Response({"datasetVersionId": version.pk, "recordedSha256": version.sha256,
+                         "observedSha256": result.observed_sha256, "size": result.size,
+                         "matches": result.matches,
+                         "findingId": result.finding.pk if result.finding else None})
+
+
 class IntegrityFindingViewSet(RestrictedReadOnlyViewSet):
     """Integrity and residency findings (raised by jobs and checks, never by hand)."""
 
@@ -160,4 +184,4 @@ class IntegrityFindingViewSet(RestrictedReadOnlyViewSet):
 
 
 __all__ = ["ImpactView", "IntegrityFindingViewSet", "LineageView", "PathView",
-           "ReproducibilityView"]
+           "ReproducibilityView", "VerifyView"]
