@@ -38,7 +38,8 @@ class JobRunSerializer(serializers.ModelSerializer):
 
 
 class AccessEventSerializer(serializers.ModelSerializer):
-    object_type = serializers.CharField(source="content_type.model", default=None, read_only=True)
+    object_type = serializers.CharField(source="content_type.model", default=None, read_only=True,
+                                        allow_null=True)
 
     class Meta:
         model = AccessEvent
