@@ -1,0 +1,176 @@
+"""Export/import of the inventory (issue 4, item 9): round-trip safe, all or nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from inventory.choices import Sensitivity
+from inventory.models import Dataset, Feature, MLModel, Pipeline
+from inventory.services import exchange
+from tests.factories.catalogue import (
+    ComplianceTagFactory,
+    DatasetFactory,
+    FeatureFactory,
+    MLModelFactory,
+    PipelineFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+REASON = "CMDB sync 2026-11"
+
+
+@pytest.fixture
+def inventory(platform_admin):
+    team = TeamFactory(slug="credit-risk", name="Credit risk")
+    ComplianceTagFactory(name="sr-11-7")
+    model = MLModelFactory(name="credit-default-xgb", team=team, tags=["credit", "xgb"],
+                           compliance_tags=["sr-11-7"], licence="Apache-2.0",
+                           development_cost="12000.50")
+    dataset = DatasetFactory(name="credit-applications", team=team,
+                             sensitivity=Sensitivity.PII, known_biases="Urban skew")
+    FeatureFactory(name="credit-debt-ratio", team=team, dataset=dataset)
+    PipelineFactory(name="credit-training", team=team)
+    return model
+
+
+def complete_model(name: str, **fields) -> dict:
+    """A row meeting the default metadata standard for models."""
+    return {"name": name, "purpose": "Flags card fraud.", "owner": "asset-owner",
+            "team": "credit-risk", "domain": "fraud", "tags": ["fraud"],
+            "description": "Gradient boosting.", "tracked_artefacts": ["model"],
+            "training_date": "2026-09-01", "input_schema": {"type": "object"},
+            "output_schema": {"type": "object"}, "evaluation_metrics": {"auc": 0.9},
+            "training_environment": "python 3.11", "inference_requirements": "1 vCPU", **fields}
+
+
+def history_rows() -> int:
+    return sum(m.history.count() for m in (MLModel, Dataset, Feature, Pipeline))
+
+
+def test_json_export_import_round_trip_changes_nothing(inventory, platform_admin):
+    document = exchange.inventory_export(user=platform_admin)
+    assert document["schema"] == "custodia.inventory/v1"
+    row = document["models"][0]
+    assert (row["name"], row["team"], row["tags"], row["compliance_tags"], row["owner"]) == (
+        "credit-default-xgb", "credit-risk", ["credit", "xgb"], ["sr-11-7"], "asset-owner")
+    assert document["features"][0]["dataset"] == "credit-applications"
+    before = history_rows()
+
+    report = exchange.inventory_import(document=json.loads(json.dumps(document)),
+                                       actor=platform_admin, reason=REASON)
+
+    assert report.errors == [] and report.created == [] and report.updated == []
+    assert report.unchanged == 4
+    assert history_rows() == before, "a round trip writes no history"
+
+
+def test_csv_round_trip_changes_nothing(inventory, platform_admin):
+    before = history_rows()
+    for section in exchange.SECTIONS:
+        text = exchange.inventory_export_csv(user=platform_admin, section=section)
+        rows = exchange.parse_csv(text)
+        report = exchange.inventory_import(document={section: rows}, actor=platform_admin,
+                                           reason=REASON)
+        assert report.errors == [] and report.unchanged == 1, (section, report.as_dict())
+    assert history_rows() == before
+
+
+def test_import_creates_and_updates_through_the_services(inventory, platform_admin):
+    document = {"schema": "custodia.inventory/v1", "models": [
+        {"name": "credit-default-xgb", "purpose": "Scores applications (v2 wording)."},
+        complete_model("fraud-card-gbm"),
+    ]}
+
+    report = exchange.inventory_import(document=document, actor=platform_admin, reason=REASON)
+
+    assert report.errors == [], report.errors
+    assert [r["name"] for r in report.created] == ["fraud-card-gbm"]
+    assert report.updated[0]["fields"] == ["purpose"]
+    created = MLModel.objects.get(name="fraud-card-gbm")
+    assert created.history.first().history_change_reason == REASON
+    assert created.history.first().history_user == platform_admin
+    inventory.refresh_from_db()
+    assert inventory.purpose == "Scores applications (v2 wording)."
+
+
+def test_a_bad_row_writes_nothing_and_each_row_error_is_listed(inventory, platform_admin):
+    before = (MLModel.objects.count(), history_rows())
+    document = {"models": [
+        complete_model("fraud-good-one"),
+        {"name": "credit-default-xgb", "owner": "nobody-by-that-name"},
+        {"name": "", "purpose": "no name"},
+        {"name": "fraud-bad-types", "confidential": "perhaps", "training_date": "yesterday",
+         "colour": "blue"},
+        {"name": "Not A Valid Name!"},
+    ]}
+
+    report = exchange.inventory_import(document=document, actor=platform_admin, reason=REASON)
+
+    assert not report.written
+    rows = {e["row"]: e["errors"] for e in report.errors}
+    assert set(rows) == {2, 3, 4, 5}
+    assert rows[2] == {"owner": ["Expected no user “nobody-by-that-name”."]}
+    assert "name" in rows[3]
+    assert {"confidential", "training_date", "colour"} <= set(rows[4])
+    assert "name" in rows[5], rows[5]
+    assert (MLModel.objects.count(), history_rows()) == before
+    assert not MLModel.objects.filter(name="fraud-good-one").exists()
+
+
+def test_dry_run_reports_and_rolls_back(inventory, platform_admin):
+    report = exchange.inventory_import(
+        document={"pipelines": [{"name": "fraud-model-training", "purpose": "Trains fraud models.",
+                                 "team": "credit-risk", "owner": "asset-owner",
+                                 "repository_url": "https://git.example.org/fraud",
+                                 "description": "Nightly.", "tracked_artefacts": ["pipeline_code"]}]},
+        actor=platform_admin, reason=REASON, dry_run=True)
+    assert report.errors == [] and [r["name"] for r in report.created] == ["fraud-model-training"], (
+        report.errors)
+    assert not report.written
+    assert not Pipeline.objects.filter(name="fraud-model-training").exists()
+
+
+def test_hidden_datasheet_is_not_exported_and_not_wiped_on_import(inventory, data_scientist):
+    document = exchange.inventory_export(user=data_scientist, sections=["datasets"])
+    assert "known_biases" not in document["datasets"][0]
+    text = exchange.inventory_export_csv(user=data_scientist, section="datasets")
+    assert exchange.HIDDEN in text
+    report = exchange.inventory_import(document={"datasets": exchange.parse_csv(text)},
+                                       actor=None, reason=REASON)
+    assert report.errors == [] and report.unchanged == 1
+    assert Dataset.objects.get().known_biases == "Urban skew"
+
+
+def test_export_shows_only_what_the_user_may_see(inventory, data_scientist):
+    MLModelFactory(name="secret-model", confidential=True)
+    names = [r["name"] for r in exchange.inventory_export(
+        user=data_scientist, sections=["models"])["models"]]
+    assert names == ["credit-default-xgb"]
+
+
+def test_import_refuses_rows_the_user_may_not_write(inventory, auditor):
+    report = exchange.inventory_import(
+        document={"models": [{"name": "credit-default-xgb", "purpose": "Changed"}]},
+        actor=auditor, reason=REASON)
+    assert report.errors[0]["errors"] == {"row": ["You may not change “credit-default-xgb”."]}
+
+
+@pytest.mark.parametrize("document, field", [
+    ({"schema": "other/v9", "models": []}, "schema"),
+    ({"gadgets": []}, "section"),
+    ({"models": {"name": "x"}}, "models"),
+])
+def test_malformed_documents_are_refused(document, field, platform_admin):
+    with pytest.raises(ValidationError) as refused:
+        exchange.inventory_import(document=document, actor=platform_admin, reason=REASON)
+    assert field in refused.value.message_dict
+
+
+def test_csv_that_is_not_csv():
+    with pytest.raises(ValidationError):
+        exchange.parse_csv("")
