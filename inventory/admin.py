@@ -518,3 +518,7 @@ class PermissionDenialAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# Issue 4: retention, legal holds, deprecation triggers, deployments, webhooks (own module).
+from inventory import admin_lifecycle  # noqa: E402, F401
