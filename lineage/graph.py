@@ -114,27 +114,54 @@ def impacted_model_versions(start_ids: list[int], *, depth: int = MAX_DEPTH,
 
 def path_between(source_id: int, target_id: int, *, depth: int = 10) -> list[int] | None:
     """The node ids of a shortest path following edges from `source_id` to `target_id`,
-    or None. The walk carries its path as text (`,1,5,9,`) to refuse cycles; rows come out
-    breadth-first on both engines, so the first arrival is a shortest path and LIMIT 1
-    lets the database stop there."""
+    or None when there is none within `depth` edges.
+
+    One query meets in the middle: the downstream cone of the source and the upstream cone
+    of the target (each a deduplicated walk, so a dense graph costs one row per node and
+    depth, never one per path) are joined; the nodes whose two distances add up to the
+    shortest total lie on a shortest path. Only those nodes and the edges among them reach
+    Python, to pick one path.
+    """
     if source_id == target_id:
         return [source_id]
     depth = max(1, min(int(depth), MAX_DEPTH))
-    concat = "||"
     sql = f"""
-        WITH RECURSIVE paths(node_id, depth, trail) AS (
-            SELECT %s, 0, ',' {concat} CAST(%s AS TEXT) {concat} ','
-            UNION ALL
-            SELECT e.target_id, p.depth + 1, p.trail {concat} CAST(e.target_id AS TEXT) {concat} ','
-            FROM {EDGE} e JOIN paths p ON e.source_id = p.node_id
-            WHERE p.depth < %s AND p.node_id <> %s
-              AND p.trail NOT LIKE '%%,' {concat} CAST(e.target_id AS TEXT) {concat} ',%%'
+        WITH RECURSIVE
+        down(node_id, depth) AS (
+            SELECT id, 0 FROM {NODE} WHERE id = %s
+            UNION
+            SELECT e.target_id, d.depth + 1 FROM {EDGE} e JOIN down d ON e.source_id = d.node_id
+            WHERE d.depth < %s
+        ),
+        up(node_id, depth) AS (
+            SELECT id, 0 FROM {NODE} WHERE id = %s
+            UNION
+            SELECT e.source_id, u.depth + 1 FROM {EDGE} e JOIN up u ON e.target_id = u.node_id
+            WHERE u.depth < %s
+        ),
+        meet AS (
+            SELECT d.node_id, MIN(d.depth) AS from_source, MIN(u.depth) AS to_target
+            FROM down d JOIN up u ON d.node_id = u.node_id GROUP BY d.node_id
         )
-        SELECT trail FROM paths WHERE node_id = %s LIMIT 1
+        SELECT node_id, from_source FROM meet
+        WHERE from_source + to_target = (SELECT MIN(from_source + to_target) FROM meet)
+          AND from_source + to_target <= %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [source_id, source_id, depth, target_id, target_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return [int(part) for part in row[0].strip(",").split(",")]
+        cursor.execute(sql, [source_id, depth, target_id, depth, depth])
+        distance = dict(cursor.fetchall())
+        if target_id not in distance:
+            return None
+        ids = list(distance)
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(f"SELECT source_id, target_id FROM {EDGE} "
+                       f"WHERE source_id IN ({marks}) AND target_id IN ({marks})", ids + ids)
+        edges = cursor.fetchall()
+    following: dict[int, list[int]] = {}
+    for source, target in edges:
+        if distance[target] == distance[source] + 1:
+            following.setdefault(source, []).append(target)
+    path = [source_id]
+    while path[-1] != target_id:
+        path.append(min(following[path[-1]]))  # the lowest id: the same answer every time
+    return path
