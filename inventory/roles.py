@@ -68,7 +68,8 @@ grant_to_roles(
 #   model's tags); risk officers set risk tiers;
 # - auditors only read; platform admins hold every inventory permission (below).
 # --------------------------------------------------------------------------------------
-CATALOGUE_MODELS = ("mlmodel", "modelversion", "dataset", "datasetversion", "feature", "pipeline")
+CATALOGUE_MODELS = ("mlmodel", "modelversion", "dataset", "datasetversion", "feature", "pipeline",
+                    "modelbranch", "modelalias")
 CATALOGUE_VIEW = [f"inventory.view_{name}" for name in (
     *CATALOGUE_MODELS, "team", "compliancetag", "metadatastandard", "namingconvention",
     "inventoryscope", "accountingpolicyrule")]

@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from inventory.base.api.serializers import GovernedSerializer
+from inventory.choices import DatasetRole
 from inventory.models import (
+    FROZEN_STAGES,
     AccessEvent,
     ComplianceTag,
     Dataset,
@@ -20,6 +22,8 @@ from inventory.models import (
     Feature,
     JobRun,
     MLModel,
+    ModelAlias,
+    ModelBranch,
     ModelVersion,
     Pipeline,
     SavedSearch,
@@ -169,18 +173,49 @@ class PipelineSerializer(AssetSerializer):
         extra_kwargs = ASSET_EXTRA
 
 
+class DatasetLinkSerializer(serializers.Serializer):
+    """A dataset version a model version used, with its checksum when the link was made."""
+
+    dataset_version = serializers.IntegerField(source="dataset_version_id",
+                                               help_text="Id of the dataset version.")
+    role = serializers.ChoiceField(choices=DatasetRole.choices)
+    checksum_at_link = serializers.CharField(read_only=True)
+    size_at_link = serializers.IntegerField(read_only=True, allow_null=True)
+
+
+class BranchNameField(serializers.CharField):
+    """A version's branch by name (`main`, `exp/...`); empty on registration means main."""
+
+    def to_representation(self, value) -> str | None:
+        return getattr(value, "name", None)
+
+
 class ModelVersionSerializer(RegistrationSerializer):
     model_name = serializers.CharField(source="model.name", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    branch = BranchNameField(required=False, allow_blank=True, allow_null=True,
+                             help_text="Branch name (created beforehand); empty: main.")
+    datasets = DatasetLinkSerializer(
+        source="dataset_links", many=True, required=False,
+        help_text="Dataset versions it was trained, validated and tested on; the checksum "
+                  "of each is recorded as it is now.")
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    frozen = serializers.SerializerMethodField(
+        help_text="True once the version reached production: it can no longer change.")
 
     class Meta:
         model = ModelVersion
-        fields = ["id", "model", "model_name", "version", "stage", "description", "artifact_uri",
-                  "artifact_sha256", "artifact_size", "training_date", "input_schema",
-                  "output_schema", "evaluation_metrics", "training_environment",
-                  "inference_requirements", "code_repository", "code_commit", "created_by",
-                  "created_at", "updated_at", "change_reason"]
+        fields = ["id", "model", "model_name", "version", "stage", "frozen", "branch", "aliases",
+                  "description", "artifact_uri", "artifact_sha256", "artifact_size",
+                  "training_date", "input_schema", "output_schema", "evaluation_metrics",
+                  "training_environment", "environment_uri", "environment_size",
+                  "inference_requirements", "code_repository", "code_commit",
+                  "code_commit_signed", "datasets", "created_by", "created_at", "updated_at",
+                  "change_reason"]
         read_only_fields = ["version", "stage", "created_by", "created_at", "updated_at"]
+
+    def get_frozen(self, obj: ModelVersion) -> bool:
+        return obj.stage in FROZEN_STAGES
 
     def get_fields(self):
         fields = super().get_fields()
@@ -263,3 +298,94 @@ class ComplianceTagsSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     change_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+# --------------------------------------------------------------------------------------
+# Lifecycle, branches, aliases (issue 4)
+# --------------------------------------------------------------------------------------
+class TransitionSerializer(serializers.Serializer):
+    """`POST model-versions/{id}/transition/`: the stage to move to, and why."""
+
+    to_stage = serializers.CharField(help_text="draft, registered, validated, staging, "
+                                               "production, deprecated, archived or retired.")
+    change_reason = serializers.CharField(max_length=500,
+                                          help_text="Why; kept in the version's history.")
+
+
+class ModelBranchSerializer(GovernedSerializer):
+    model_name = serializers.CharField(source="model.name", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ModelBranch
+        fields = ["id", "model", "model_name", "name", "kind", "parent_version",
+                  "drift_scenario", "description", "created_by", "created_at", "updated_at",
+                  "change_reason"]
+        read_only_fields = ["kind", "created_by", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        # Shapes only: the branch rules (name, drift scenario, parent) run in the service.
+        return serializers.ModelSerializer.validate(self, attrs)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["model"].queryset = MLModel.objects.restrict(request.user, "change")
+            fields["parent_version"].queryset = ModelVersion.objects.restrict(request.user,
+                                                                              "view")
+        return fields
+
+
+class ModelAliasSerializer(GovernedSerializer):
+    model_name = serializers.CharField(source="model.name", read_only=True)
+    version_number = serializers.IntegerField(source="version.version", read_only=True)
+    moved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ModelAlias
+        fields = ["id", "model", "model_name", "name", "version", "version_number", "moved_at",
+                  "moved_by", "reason", "created_at", "updated_at", "change_reason"]
+        read_only_fields = ["moved_at", "moved_by", "reason", "created_at", "updated_at"]
+        validators: list = []  # one alias per name and model: the service moves it instead
+
+    def validate(self, attrs: dict) -> dict:
+        # Shapes only: the alias rules (same model, permission, reason) run in the service.
+        return serializers.ModelSerializer.validate(self, attrs)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["model"].queryset = MLModel.objects.restrict(request.user, "change")
+            fields["version"].queryset = ModelVersion.objects.restrict(request.user, "view")
+        return fields
+
+
+class AliasAtSerializer(serializers.Serializer):
+    alias = serializers.CharField(source="name")
+    version_id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    moved_at = serializers.DateTimeField()
+    moved_by = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class VersionAtSerializer(serializers.Serializer):
+    version_id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    stage = serializers.CharField()
+    since = serializers.DateTimeField(help_text="When it entered this stage.")
+    changed_by = serializers.CharField(help_text="Who moved it into this stage.")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class PointInTimeSerializer(serializers.Serializer):
+    """`GET models/{id}/as-of/?at=`: aliases and stages at that moment, with who and why."""
+
+    model = serializers.IntegerField(source="model.pk")
+    model_name = serializers.CharField(source="model.name")
+    at = serializers.DateTimeField()
+    aliases = AliasAtSerializer(many=True)
+    production = VersionAtSerializer(many=True)
+    versions = VersionAtSerializer(many=True)

@@ -16,13 +16,16 @@ from collections.abc import Callable, Iterator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from inventory.api import serializers
-from inventory.base.api.errors import Conflict
+from inventory.base.api.errors import Conflict, django_validation_error_to_dict
 from inventory.base.api.filtering import StrictFilterBackend
 from inventory.base.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
 from inventory.base.audit import audit_context
@@ -38,6 +41,7 @@ from inventory.filters import (
     PipelineFilterSet,
 )
 from inventory.models import (
+    FROZEN_STAGES,
     AccessEvent,
     ComplianceTag,
     Dataset,
@@ -45,12 +49,14 @@ from inventory.models import (
     Feature,
     JobRun,
     MLModel,
+    ModelAlias,
+    ModelBranch,
     ModelVersion,
     Pipeline,
     SavedSearch,
     Team,
 )
-from inventory.services import catalogue
+from inventory.services import catalogue, lifecycle, versions
 from inventory.services.audit import access_event_record
 
 
@@ -241,6 +247,21 @@ class MLModelViewSet(AssetViewSet):
                 compliance_tags=body.validated_data["compliance_tags"])
         return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
 
+    @extend_schema(parameters=[OpenApiParameter(
+        "at", OpenApiTypes.DATETIME, required=True,
+        description="The moment, e.g. 2026-03-01T00:00:00Z (a date means its midnight UTC).")],
+        responses=serializers.PointInTimeSerializer)
+    @action(detail=True, methods=["get"], url_path="as-of", filter_backends=[],
+            serializer_class=serializers.PointInTimeSerializer)
+    def as_of(self, request, pk=None):
+        """Point in time: `?at=2026-03-01T00:00:00Z` (or a date) → where each alias pointed
+        and which stage each version was in at that moment, with who made that change and
+        why, read from the alias move log and the versions' history."""
+        model = self.get_object()
+        at = _parse_moment(request.query_params.get("at", ""))
+        result = versions.mlmodel_as_of(model=model, at=at)
+        return Response(serializers.PointInTimeSerializer(result).data)
+
     @action(detail=False, methods=["get"], url_path="licence-constraints")
     def licence_constraints(self, request):
         """Production models whose licence forbids redistribution (`?redistribution=
@@ -262,6 +283,28 @@ class MLModelViewSet(AssetViewSet):
         with transaction.atomic(), audit_context(user=request.user, reason=reason):
             model = catalogue.mlmodel_reclassify(model=model, actor=request.user, reason=reason)
         return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
+
+
+def _parse_moment(raw: str):
+    """An ISO 8601 date-time (or a date, meaning its midnight UTC), for `?at=`."""
+    import datetime
+
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    moment = None
+    try:
+        moment = parse_datetime(raw) if "T" in raw or " " in raw else None
+        if moment is None and raw:
+            day = parse_date(raw)
+            moment = datetime.datetime.combine(day, datetime.time()) if day else None
+    except (ValueError, OverflowError):
+        moment = None
+    if moment is None:
+        raise DRFValidationError({"at": ["Give the moment as an ISO 8601 date-time, e.g. "
+                                         "2026-03-01T00:00:00Z, or a date (2026-03-01)."]})
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return moment
 
 
 def _with_details_visible(queryset, user):
@@ -338,6 +381,8 @@ class PipelineViewSet(AssetViewSet):
 class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
     """Versions of registered models, numbered 1, 2, 3... per model."""
 
+    permission_action: str | None = None  # set per extra action (CustodiaPermission)
+
     queryset = ModelVersion.objects.all()
     serializer_class = serializers.ModelVersionSerializer
     filterset_class = ModelVersionFilterSet
@@ -355,11 +400,35 @@ class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
     def create_object(self, data: dict, *, reason: str):
         model = data.pop("model")
         return catalogue.model_version_register(model=model, actor=self.request.user,
-                                                reason=reason, data=data)
+                                                reason=reason, data=_version_data(data))
 
     def update_object(self, instance, data: dict, *, reason: str):
+        if instance.stage in FROZEN_STAGES:
+            # Valid request, refused by the record's state: 409 (issue 4, item 6).
+            raise Conflict(f"{instance} has reached {instance.get_stage_display().lower()} and "
+                           "is frozen: no field, artefact, checksum or dataset link can change. "
+                           "Register a new version instead.")
         return catalogue.model_version_update(version=instance, actor=self.request.user,
-                                              reason=reason, data=data)
+                                              reason=reason, data=_version_data(data))
+
+    @action(detail=True, methods=["post"], url_path="transition",
+            serializer_class=serializers.TransitionSerializer, permission_action="view")
+    def transition(self, request, pk=None):
+        """Move the version to another lifecycle stage (the lifecycle service decides:
+        illegal moves, missing permissions and refusing promotion gates are a 400)."""
+        version = self.get_object()
+        body = serializers.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason = body.validated_data["change_reason"]
+        try:
+            version = lifecycle.model_version_transition(
+                version=version, to_stage=body.validated_data["to_stage"], actor=request.user,
+                reason=reason)
+        except ValidationError as error:
+            raise DRFValidationError(django_validation_error_to_dict(error)) from error
+        version = self.get_queryset().get(pk=version.pk)
+        return Response(serializers.ModelVersionSerializer(
+            version, context={"request": request}).data)
 
     def delete_object(self, instance, *, reason: str) -> None:
         try:
@@ -367,6 +436,71 @@ class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
                                            reason=reason)
         except ValidationError as error:
             raise Conflict(" ".join(error.messages)) from error
+
+
+def _version_data(data: dict) -> dict:
+    """Serializer shapes → service arguments: dataset links by id and role."""
+    links = data.pop("dataset_links", None)
+    if links is not None:
+        data["datasets"] = [{"dataset_version": link["dataset_version_id"],
+                             "role": link["role"]} for link in links]
+    return data
+
+
+class ModelBranchViewSet(GovernedViewSet):
+    """Branches of a model's versions (`main`, `exp/...`, `drift-test/...`)."""
+
+    queryset = ModelBranch.objects.all()
+    serializer_class = serializers.ModelBranchSerializer
+    filterset_fields = ["model", "kind", "name"]
+    ordering_fields = ["name", "created_at"]
+
+    def create_object(self, data: dict, *, reason: str):
+        return versions.model_branch_create(model=data.pop("model"), actor=self.request.user,
+                                            reason=reason, data=data)
+
+    def update_object(self, instance, data: dict, *, reason: str):
+        return versions.model_branch_update(branch=instance, actor=self.request.user,
+                                            reason=reason, data=data)
+
+    def delete_object(self, instance, *, reason: str) -> None:
+        try:
+            versions.model_branch_delete(branch=instance, actor=self.request.user, reason=reason)
+        except ValidationError as error:
+            raise Conflict(" ".join(error.messages)) from error
+
+
+class ModelAliasViewSet(GovernedViewSet):
+    """Aliases (`champion`, `challenger`...): create or PATCH `version` to move one, with
+    `change_reason` as the reason kept in its history and move log."""
+
+    queryset = ModelAlias.objects.all()
+    serializer_class = serializers.ModelAliasSerializer
+    filterset_fields = ["model", "name", "version"]
+    ordering_fields = ["name", "moved_at"]
+
+    def create_object(self, data: dict, *, reason: str):
+        if not data.get("name"):
+            raise ValidationError({"name": ["Name the alias, e.g. champion."]})
+        return versions.model_alias_set(model=data["model"], name=data["name"],
+                                        version=data["version"], actor=self.request.user,
+                                        reason=reason)
+
+    def update_object(self, instance, data: dict, *, reason: str):
+        fixed = {k: ["An alias's model and name never change; create another alias."]
+                 for k in ("model", "name") if k in data
+                 and getattr(data[k], "pk", data[k]) != getattr(getattr(instance, k), "pk",
+                                                                getattr(instance, k))}
+        if fixed:
+            raise ValidationError(fixed)
+        if "version" not in data:
+            return instance
+        return versions.model_alias_set(model=instance.model, name=instance.name,
+                                        version=data["version"], actor=self.request.user,
+                                        reason=reason)
+
+    def delete_object(self, instance, *, reason: str) -> None:
+        versions.model_alias_delete(alias=instance, actor=self.request.user, reason=reason)
 
 
 class DatasetVersionViewSet(GovernedViewSet):

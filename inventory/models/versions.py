@@ -34,7 +34,8 @@ class ModelVersionQuerySet(GovernedQuerySet):
     """Versions; bulk writes and deletes refuse frozen (ever in production) rows."""
 
     def for_list(self):
-        return self.select_related("model", "model__team", "created_by", "branch")
+        return self.select_related("model", "model__team", "created_by", "branch")\
+            .prefetch_related("aliases", "dataset_links")
 
     def _refuse_frozen(self, fields, rows) -> None:
         changing = set(fields) - _CHANGEABLE_WHEN_FROZEN

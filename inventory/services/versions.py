@@ -62,6 +62,18 @@ def _user(actor: Actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _grant_author(actor: Actor, obj) -> None:
+    """The author of a branch or alias may see, change and delete it (as for versions)."""
+    from guardian.shortcuts import assign_perm
+
+    from inventory.base.permissions import permission_name
+
+    if _user(actor) is None:
+        return
+    for action in ("view", "change", "delete"):
+        assign_perm(permission_name(type(obj), action), actor, obj)
+
+
 # --------------------------------------------------------------------------------------
 # Dataset links
 # --------------------------------------------------------------------------------------
@@ -187,8 +199,6 @@ def model_branch_create(*, model: MLModel, actor: Actor, reason: str,
             of another model, or the name already taken.
     """
     with transaction.atomic(), audit_context(user=actor, reason=reason):
-        if (data.get("name") or "") != MAIN:
-            model_branch_main(model=model, actor=actor, reason=reason)
         parent = data.get("parent_version")
         if parent is not None and not isinstance(parent, ModelVersion):
             parent = ModelVersion.objects.filter(pk=parent).first()
@@ -200,6 +210,7 @@ def model_branch_create(*, model: MLModel, actor: Actor, reason: str,
         branch.full_clean()
         branch._change_reason = reason
         branch.save()
+        _grant_author(actor, branch)
     return branch
 
 
@@ -292,7 +303,10 @@ def model_alias_set(*, model: MLModel, name: str, version: ModelVersion, actor: 
             version, now, _user(actor), reason)
         alias.full_clean(validate_constraints=False)
         alias._change_reason = reason
+        created = alias.pk is None
         alias.save()
+        if created:
+            _grant_author(actor, alias)
         move = AliasMove.objects.create(
             model=model, alias_name=name, from_version=previous, to_version=version,
             moved_at=now, moved_by=_user(actor), actor=describe_actor(_user(actor)),

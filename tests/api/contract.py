@@ -40,7 +40,9 @@ from typing import Any
 from django.db.models import Model
 
 from tests.factories import AccessEventFactory, JobRunFactory
+from tests.factories.catalogue import ModelVersionFactory
 from tests.factories.lineage import IntegrityFindingFactory
+from tests.factories.versions import ModelAliasFactory, ModelBranchFactory
 
 __all__ = ["PENDING", "RESOURCES", "Resource"]
 
@@ -91,12 +93,36 @@ PENDING: dict[str, str] = {
                      "pipeline", "team", "compliancetag", "savedsearch")
 }
 
+def _branch_payload() -> dict:
+    parent = ModelVersionFactory()
+    return {"model": parent.model_id, "name": "exp/deeper-trees",
+            "parent_version": parent.pk}
+
+
+def _alias_payload() -> dict:
+    version = ModelVersionFactory()
+    return {"model": version.model_id, "name": "challenger", "version": version.pk}
+
+
 RESOURCES: list[Resource] = [
     # Evidence records: written by jobs and by the access-event helper, never through the API.
     Resource(name="job-runs", route="inventory-api:jobrun", factory=JobRunFactory,
              read_only=True, max_list_queries=6),
     Resource(name="access-events", route="inventory-api:accessevent", factory=AccessEventFactory,
              read_only=True, max_list_queries=6),
+    # Branches and aliases of model versions (issue 4): written through the versions service.
+    Resource(name="model-branches", route="inventory-api:modelbranch",
+             factory=ModelBranchFactory,
+             valid_payload=lambda user: _branch_payload(),
+             update_payload=lambda obj, user: {"description": "Deeper trees, lower learning rate"},
+             invalid_payload=lambda user: {**_branch_payload(), "name": "Not A Branch"},
+             invalid_field="name", max_list_queries=8),
+    Resource(name="model-aliases", route="inventory-api:modelalias", factory=ModelAliasFactory,
+             valid_payload=lambda user: _alias_payload(),
+             update_payload=lambda obj, user: {
+                 "version": ModelVersionFactory(model=obj.model).pk},
+             invalid_payload=lambda user: {**_alias_payload(), "name": "Champion!"},
+             invalid_field="name", max_list_queries=8),
     # Raised by the integrity job and the residency check, never through the API (issue 5).
     Resource(name="lineage-findings", route="lineage-api:integrityfinding",
              factory=IntegrityFindingFactory, read_only=True, max_list_queries=6),
