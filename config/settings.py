@@ -4,6 +4,7 @@ Unset `DATABASE_URL` means SQLite; unset `REDIS_URL` means Celery uses a broker 
 needs no server (kombu's filesystem transport). Production is only a matter of env values.
 """
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -247,7 +248,12 @@ USE_TZ = True
 # --------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("CUSTODIA_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.min.js from the plotly wheel (charts, the lineage graph): served as vendor/plotly/.
+    ("vendor/plotly",
+     Path(importlib.util.find_spec("plotly").submodule_search_locations[0]) / "package_data"),
+]
 # Development and tests serve assets straight from the apps and packages; production serves
 # the hashed, compressed copies `collectstatic` writes to STATIC_ROOT.
 WHITENOISE_USE_FINDERS = env.bool("CUSTODIA_STATIC_FROM_FINDERS", default=DEBUG)

@@ -24,7 +24,7 @@ class LineageConfig(AppConfig):
         SCHEDULES["Integrity: re-hash held data and artefacts"] = (REHASH_JOB,
                                                                    timedelta(hours=24), {})
         SCHEDULES["Residency rules: flag violations"] = (RESIDENCY_JOB, timedelta(hours=6), {})
-        # navigation: registered with the dashboard pages
+        self._register_navigation()
 
     @staticmethod
     def _register_navigation() -> None:

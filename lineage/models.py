@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from inventory.base.models import GovernedModel
+from inventory.base.models import GovernedModel, GovernedQuerySet
 from inventory.models import DatasetVersion, JobRun, ModelVersion
 from lineage.choices import EdgeKind, FindingKind, FindingStatus, NodeType, RunState
 
@@ -185,9 +185,16 @@ class IntegrityCheck(models.Model):
         return f"Integrity of {self.dataset_version or self.model_version}"
 
 
+class IntegrityFindingQuerySet(GovernedQuerySet):
+    def for_list(self):
+        return self.select_related("dataset_version__dataset", "model_version__model")
+
+
 class IntegrityFinding(GovernedModel):
     """A discrepancy that needs a person: data changed, a held file is gone, a residency
     rule is broken. The stored checksum is never overwritten; resolving is a decision."""
+
+    objects = IntegrityFindingQuerySet.as_manager()
 
     kind = models.CharField(max_length=30, choices=FindingKind.choices, db_index=True)
     status = models.CharField(max_length=10, choices=FindingStatus.choices,
@@ -215,7 +222,14 @@ class IntegrityFinding(GovernedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.dataset_version or self.model_version}"
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def subject(self):
+        return self.dataset_version or self.model_version
+
+    def get_absolute_url(self) -> str:
+        return self.subject.get_absolute_url() if self.subject else ""
 
     @classmethod
     def restrict_visibility(cls, queryset, user, action: str):

@@ -17,9 +17,8 @@ from inventory.base.api.filtering import StrictFilterBackend
 from inventory.base.api.permissions import CustodiaPermission
 from inventory.base.api.viewsets import RestrictedReadOnlyViewSet
 from inventory.base.permissions import user_can
-from inventory.choices import AccessAction, ModelStage
+from inventory.choices import ModelStage
 from inventory.models import DatasetVersion, ModelVersion
-from inventory.services.audit import access_event_record
 from lineage import graph
 from lineage.api import serializers
 from lineage.filters import IntegrityFindingFilterSet
@@ -60,15 +59,6 @@ def _node(request, param: str = "nodeId") -> LineageNode:
     return node
 
 
-def _record_sensitive_reads(request, view: graph_services.GraphView) -> None:
-    """Reading a sensitive dataset version's node (with its location) is an access event."""
-    for node in view.nodes:
-        version = node.dataset_version
-        if version is not None and view.details_visible.get(node.pk) and (
-                version.dataset.is_sensitive or version.dataset.confidential):
-            access_event_record(request=request, action=AccessAction.VIEW, obj=version)
-
-
 class LineageView(APIView):
     """`POST`: one OpenLineage RunEvent (the HTTP transport's default path and body).
     `GET ?nodeId=<type>:<namespace>:<name>&depth=N[&direction=upstream|downstream|both]`:
@@ -95,7 +85,7 @@ class LineageView(APIView):
         node = _node(request)
         view = graph_services.lineage_graph(start=node, depth=depth, direction=direction,
                                             user=request.user)
-        _record_sensitive_reads(request, view)
+        graph_services.graph_sensitive_reads_record(request, view)
         return Response(serializers.marquez_graph(view))
 
 

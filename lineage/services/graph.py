@@ -24,6 +24,7 @@ __all__ = [
     "dataset_version_node",
     "edges_ensure",
     "external_dependency_link",
+    "graph_sensitive_reads_record",
     "impact_analysis",
     "lineage_graph",
     "model_version_link_unmirror",
@@ -187,6 +188,19 @@ def visibility_mark(view: GraphView, user) -> None:
             view.details_visible[node.pk] = view.visible[node.pk]
         else:
             view.visible[node.pk] = view.details_visible[node.pk] = True
+
+
+def graph_sensitive_reads_record(request, view: GraphView) -> None:
+    """Showing a sensitive or confidential dataset version's node (with its location) is
+    an access event, from the API and the dashboard alike."""
+    from inventory.choices import AccessAction
+    from inventory.services.audit import access_event_record
+
+    for node in view.nodes:
+        version = node.dataset_version
+        if version is not None and view.details_visible.get(node.pk) and (
+                version.dataset.is_sensitive or version.dataset.confidential):
+            access_event_record(request=request, action=AccessAction.VIEW, obj=version)
 
 
 def impact_analysis(*, start: LineageNode, user, depth: int = graph.MAX_DEPTH,

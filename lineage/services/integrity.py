@@ -156,12 +156,14 @@ def _check_one(check: IntegrityCheck, job_run: JobRun | None, summary: RehashSum
         uri, expected = target.artifact_uri, target.artifact_sha256
     name = held_storage_name(uri)
     summary.checked += 1
+    # Findings never quote the location: a sensitive dataset's location is not for every
+    # reader of findings (issue 5).
     check.last_checked_at = timezone.now()
     if name is None or not default_storage.exists(name):
         summary.missing += 1
         check.last_ok, check.last_observed_sha256 = False, ""
         _finding_raise(target, FindingKind.MISSING_FILE, expected, "",
-                       f"The held file {uri} is missing.", job_run)
+                       "The held file is missing from Custodia's storage.", job_run)
     else:
         observed, _ = storage_sha256(name)
         check.last_observed_sha256 = observed
@@ -169,7 +171,7 @@ def _check_one(check: IntegrityCheck, job_run: JobRun | None, summary: RehashSum
         if expected and observed != expected:
             summary.mismatches += 1
             _finding_raise(target, FindingKind.CHECKSUM_MISMATCH, expected, observed,
-                           f"The bytes at {uri} no longer match the checksum recorded at "
+                           "The stored bytes no longer match the checksum recorded at "
                            "registration.", job_run)
     check.save(update_fields=["last_checked_at", "last_observed_sha256", "last_ok"])
 
@@ -224,6 +226,6 @@ def dataset_version_verify(*, version: DatasetVersion, actor, reason: str) -> Ve
     if matches is False:
         with transaction.atomic(), audit_context(user=actor, reason=reason):
             finding = _finding_raise(version, FindingKind.CHECKSUM_MISMATCH, version.sha256,
-                                     observed, f"On-demand verification: the bytes at "
-                                     f"{version.uri} do not match the recorded checksum.", None)
+                                     observed, "On-demand verification: the bytes at the recorded "
+                                     "location do not match the recorded checksum.", None)
     return VerifyResult(observed, size, matches, finding)
