@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from inventory.api import views
+from inventory.api import urls_lifecycle, views
 
 app_name = "inventory-api"
 
@@ -21,4 +21,5 @@ router.register("teams", views.TeamViewSet)
 router.register("compliance-tags", views.ComplianceTagViewSet)
 router.register("saved-searches", views.SavedSearchViewSet)
 
-urlpatterns = router.urls
+# Issue 4: deployments, metrics, retention, holds, deprecation, webhooks, cicd/, exchange/.
+urlpatterns = router.urls + urls_lifecycle.urlpatterns

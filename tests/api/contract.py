@@ -127,3 +127,8 @@ RESOURCES: list[Resource] = [
     Resource(name="lineage-findings", route="lineage-api:integrityfinding",
              factory=IntegrityFindingFactory, read_only=True, max_list_queries=6),
 ]
+
+# Issue 4's lifecycle, retention, CI/CD and webhook resources (their own module).
+from tests.api.contract_lifecycle import LIFECYCLE_RESOURCES  # noqa: E402
+
+RESOURCES += LIFECYCLE_RESOURCES
