@@ -25,9 +25,11 @@ from django.http import Http404
 
 from inventory.base.admin import GovernedAdmin, ReadOnlyAdmin
 from inventory.base.permissions import restrict_queryset, user_can
+from inventory.choices import ModelStage
 from inventory.models import (
     AccessEvent,
     AccountingPolicyRule,
+    AliasMove,
     ComplianceTag,
     Dataset,
     DatasetVersion,
@@ -36,6 +38,8 @@ from inventory.models import (
     JobRun,
     MetadataStandard,
     MLModel,
+    ModelAlias,
+    ModelBranch,
     ModelVersion,
     NamingConvention,
     OutboxMessage,
@@ -45,7 +49,7 @@ from inventory.models import (
     Team,
     WorkerHeartbeat,
 )
-from inventory.services import catalogue
+from inventory.services import catalogue, lifecycle, versions
 from inventory.services.standards import asset_type_for, registration_problems
 
 
@@ -133,11 +137,51 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 class ModelVersionAdminForm(RegistrationAdminForm):
+    """Registration check plus an optional lifecycle move, checked by the lifecycle
+    service's own rules so that an illegal move is a form error next to the field."""
+
+    to_stage = forms.ChoiceField(
+        required=False, label="Move to stage",
+        help_text="Optional. Moves the version through the lifecycle (draft → registered → "
+                  "validated → staging → production → deprecated → archived → retired); "
+                  "give the reason below.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from inventory.services.lifecycle import allowed_transitions
+
+        if "to_stage" in self.fields:  # not on the add page (a new version starts registered)
+            allowed = allowed_transitions(self.instance.stage) if self.instance.pk else []
+            self.fields["to_stage"].choices = [("", "— stay —")] + [
+                (s, ModelStage(s).label) for s in allowed]
+
     def registration_data(self) -> dict:
         data = self.service_data()
+        data.pop("to_stage", None)
         if "model" not in data and self.instance.pk:
             data["model"] = self.instance.model
         return data
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data.pop("to_stage", None)
+        return data
+
+    def clean(self):
+        from inventory.services.lifecycle import transition_problems
+
+        if self.instance.pk and self.instance.stage in catalogue.FROZEN_STAGES:
+            cleaned = forms.ModelForm.clean(self)  # frozen: no metadata check, nothing editable
+        else:
+            cleaned = super().clean()
+        to_stage = cleaned.get("to_stage")
+        if to_stage and self.instance.pk:
+            stored = ModelVersion.objects.select_related("model").get(pk=self.instance.pk)
+            for problem in transition_problems(
+                    version=stored, to_stage=to_stage, actor=self.request_user,
+                    reason=cleaned.get("change_reason") or ""):
+                self.add_error("to_stage", problem)
+        return cleaned
 
 
 # --------------------------------------------------------------------------------------
@@ -374,18 +418,45 @@ class ModelVersionAdmin(GovernedAdmin):
     form = ModelVersionAdminForm
     list_display = ["__str__", "model", "version", "stage", "training_date", "created_by",
                     "created_at"]
-    list_filter = ["stage"]
+    list_filter = ["stage", "code_commit_signed"]
     search_fields = ["model__name", "artifact_uri", "artifact_sha256", "code_commit"]
-    list_select_related = ["model", "created_by"]
-    readonly_fields = ["version", "stage", "created_by", "created_at", "updated_at"]
+    list_select_related = ["model", "created_by", "branch"]
+    readonly_fields = ["version", "stage", "created_by", "created_at", "updated_at",
+                       "dataset_links"]
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
 
+    @admin.display(description="Dataset versions used (checksum when linked)")
+    def dataset_links(self, obj) -> str:
+        """Shown, never edited here: links are set at registration or through the API's
+        `datasets`, and refused once the version is frozen."""
+        from django.utils.html import format_html, format_html_join
+
+        if obj is None or obj.pk is None:
+            return "—"
+        # By id, not name: the dataset may be another team's confidential one.
+        links = obj.dataset_links.select_related("dataset_version")
+        if not links:
+            return "—"
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>{}: dataset version #{} (v{}) <code>{}</code></li>",
+            ((link.get_role_display(), link.dataset_version_id, link.dataset_version.version,
+              link.checksum_at_link or "no checksum") for link in links)))
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if obj is not None else [f for f in fields if f != "to_stage"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user  # the lifecycle check needs the acting user
+        return form
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
-            fields.append("model")
+            fields += ["model", "branch"]
             if obj.stage in catalogue.FROZEN_STAGES:
                 # Frozen since production (DESIGN.md): nothing may change by any path.
                 fields = [f.name for f in obj._meta.fields if f.editable] + fields
@@ -403,10 +474,17 @@ class ModelVersionAdmin(GovernedAdmin):
         reason = form.cleaned_data.get("change_reason") or (
             "Changed in the admin" if change else "Registered in the admin")
         data = form.service_data()
+        to_stage = form.cleaned_data.get("to_stage")
         if change:
             data.pop("model", None)
-            saved = catalogue.model_version_update(version=obj, actor=request.user,
-                                                   reason=reason, data=data)
+            data.pop("branch", None)
+            stored = ModelVersion.objects.get(pk=obj.pk)
+            saved = stored if stored.stage in catalogue.FROZEN_STAGES else \
+                catalogue.model_version_update(version=obj, actor=request.user, reason=reason,
+                                               data=data)
+            if to_stage:
+                saved = lifecycle.model_version_transition(
+                    version=saved, to_stage=to_stage, actor=request.user, reason=reason)
         else:
             model = data.pop("model")
             saved = catalogue.model_version_register(model=model, actor=request.user,
@@ -522,3 +600,99 @@ class PermissionDenialAdmin(admin.ModelAdmin):
 
 # Issue 4: retention, legal holds, deprecation triggers, deployments, webhooks (own module).
 from inventory import admin_lifecycle  # noqa: E402, F401
+
+
+# --------------------------------------------------------------------------------------
+# Branches and aliases (issue 4)
+# --------------------------------------------------------------------------------------
+class ReasonAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        required=False, max_length=500, label="Reason for this change",
+        help_text="Stored in the history with your name.")
+
+
+@admin.register(ModelBranch)
+class ModelBranchAdmin(GovernedAdmin):
+    form = ReasonAdminForm
+    list_display = ["__str__", "model", "name", "kind", "parent_version", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["model__name", "name", "drift_scenario"]
+    list_select_related = ["model", "parent_version", "parent_version__model"]
+    readonly_fields = ["kind", "created_by", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "model", "name", "parent_version"] if obj is not None else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "model":
+            kwargs["queryset"] = MLModel.objects.restrict(request.user, "change")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason") or (
+            "Changed in the admin" if change else "Created in the admin")
+        data = {k: v for k, v in form.cleaned_data.items() if k != "change_reason"}
+        try:
+            saved = (versions.model_branch_update(branch=obj, actor=request.user, reason=reason,
+                                                  data=data) if change else
+                     versions.model_branch_create(model=data.pop("model"), actor=request.user,
+                                                  reason=reason, data=data))
+        except ValidationError as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            return
+        _adopt(obj, saved)
+
+    def delete_with_service(self, request, obj) -> None:
+        versions.model_branch_delete(branch=obj, actor=request.user, reason="Deleted in the admin")
+
+
+@admin.register(ModelAlias)
+class ModelAliasAdmin(GovernedAdmin):
+    """Moving an alias = changing its version here, with a reason (kept in the move log)."""
+
+    form = ReasonAdminForm
+    fields = ["model", "name", "version", "change_reason", "moved_at", "moved_by", "reason"]
+    list_display = ["__str__", "model", "name", "version", "moved_at", "moved_by"]
+    search_fields = ["model__name", "name"]
+    list_select_related = ["model", "version", "version__model", "moved_by"]
+    readonly_fields = ["moved_at", "moved_by", "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "model", "name"] if obj is not None else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "model":
+            kwargs["queryset"] = MLModel.objects.restrict(request.user, "change")
+        if db_field.name == "version":
+            kwargs["queryset"] = ModelVersion.objects.restrict(request.user, "view") \
+                .select_related("model")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason") or ""
+        model = obj.model if change else form.cleaned_data["model"]
+        try:
+            saved = versions.model_alias_set(model=model, name=obj.name,
+                                             version=form.cleaned_data["version"],
+                                             actor=request.user, reason=reason)
+        except ValidationError as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            return
+        _adopt(obj, saved)
+
+    def delete_with_service(self, request, obj) -> None:
+        versions.model_alias_delete(alias=obj, actor=request.user, reason="Removed in the admin")
+
+
+@admin.register(AliasMove)
+class AliasMoveAdmin(ReadOnlyAdmin):
+    """The append-only log of alias moves: evidence, never edited."""
+
+    list_display = ["model", "alias_name", "from_version", "to_version", "moved_at", "actor",
+                    "reason"]
+    list_filter = ["alias_name"]
+    search_fields = ["model__name", "alias_name", "actor", "reason"]
+    list_select_related = ["model", "from_version", "from_version__model", "to_version",
+                           "to_version__model"]
