@@ -408,6 +408,17 @@ class ModelVersionFilterSet(django_filters.FilterSet):
                           help_text=METRIC_HELP)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
                                                      label="Registered after")
+    # Issue 4: branches, aliases, signed commits, the lifecycle board's due dates.
+    branch = django_filters.CharFilter(field_name="branch__name", label="Branch")
+    alias = django_filters.CharFilter(field_name="aliases__name", label="Alias",
+                                      distinct=True)
+    code_commit_signed = django_filters.BooleanFilter(label="Signed commit")
+    revalidation_due_before = django_filters.DateFilter(
+        field_name="deprecation_schedule__validation_expires_on", lookup_expr="lte",
+        label="Validation expires by")
+    deprecation_due_before = django_filters.DateFilter(
+        field_name="deprecation_schedule__deprecate_on", lookup_expr="lte",
+        label="Deprecation planned by")
     ordering = django_filters.OrderingFilter(fields=(
         ("model__name", "model"), ("version", "version"), ("stage", "stage"),
         ("created_at", "created"), ("training_date", "training_date")), label="Sort by")
