@@ -21,6 +21,13 @@ ROLE_FIXTURES = {
 }
 
 
+def pytest_configure(config) -> None:
+    """Tests create hundreds of users: hash their passwords fast (production keeps PBKDF2)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory) -> None:
     """On SQLite, test in a file of this session's own rather than in shared-cache memory.
