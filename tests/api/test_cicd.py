@@ -193,3 +193,40 @@ def test_deployment_report_creates_then_updates_with_history(pipeline):
     bad = client.post(url, {**body, "endpoint": "ftp://x"}, format="json")
     assert bad.status_code == 400 and "endpoint" in bad.json()["error"]["fields"]
     assert Deployment.objects.count() == 1
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_register_once(data_scientist, api_client_for):
+    """Two identical calls racing (a pipeline that timed out and retried at once): the second
+    waits on the key's unique index, then replays the first (PostgreSQL row locks)."""
+    import threading
+
+    from django.db import connections
+
+    from tests.services import has_postgresql, require
+
+    require("postgresql", has_postgresql())
+    model = MLModelFactory(name="credit-default-xgb")
+    assign_perm("inventory.change_mlmodel", data_scientist, model)
+    barrier = threading.Barrier(4)
+    answers: list = []
+
+    def call() -> None:
+        client = api_client_for(data_scientist)
+        barrier.wait(timeout=10)
+        try:
+            answers.append(register(client, version_body(model), key="race-1"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert [a.status_code for a in answers] == [201] * 4
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert sorted(a["Idempotent-Replayed"] for a in answers) == ["false", "true", "true", "true"]
+    assert ModelVersion.objects.filter(model=model).count() == 1
