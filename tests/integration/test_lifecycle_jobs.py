@@ -62,7 +62,7 @@ def _state() -> tuple:
             list(PurgeRecord.objects.order_by("pk").values_list("pk", "storage_name")))
 
 
-def test_deprecation_triggers_twice_on_a_worker(filesystem_broker: str) -> None:
+def test_deprecation_triggers_twice_on_a_worker(any_broker: str) -> None:
     today = timezone.localdate()
     version = ModelVersionFactory(model=MLModelFactory(stage=ModelStage.PRODUCTION),
                                   stage=ModelStage.PRODUCTION)
@@ -100,7 +100,7 @@ def test_deprecation_triggers_twice_on_a_worker(filesystem_broker: str) -> None:
     assert DeprecationNotice.objects.get().status == NoticeStatus.APPLIED
 
 
-def test_retention_purge_twice_on_a_worker(filesystem_broker: str, settings,
+def test_retention_purge_twice_on_a_worker(any_broker: str, settings,
                                            tmp_path: Path) -> None:
     root = tmp_path / "artifacts"
     settings.STORAGES = {**settings.STORAGES, "default": {
