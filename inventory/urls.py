@@ -5,7 +5,7 @@ Route names follow `inventory:<model>_list|_detail|_add|_edit|_delete` (CONVENTI
 
 from django.urls import path
 
-from inventory import views
+from inventory import views, views_versions
 
 app_name = "inventory"
 
@@ -22,6 +22,13 @@ urlpatterns = [
     path("features/<int:pk>/", views.FeatureDetailView.as_view(), name="feature_detail"),
     path("pipelines/", views.PipelineListView.as_view(), name="pipeline_list"),
     path("pipelines/<int:pk>/", views.PipelineDetailView.as_view(), name="pipeline_detail"),
+    path("models/<int:pk>/as-of/", views_versions.MLModelAsOfView.as_view(),
+         name="mlmodel_as_of"),
+    path("model-versions/", views_versions.ModelVersionListView.as_view(),
+         name="modelversion_list"),
+    path("model-versions/<int:pk>/transition/",
+         views_versions.ModelVersionTransitionView.as_view(), name="modelversion_transition"),
+    path("lifecycle/", views_versions.LifecycleBoardView.as_view(), name="lifecycle_board"),
     path("completeness/", views.CompletenessView.as_view(), name="completeness"),
     path("licences/", views.LicenceListView.as_view(), name="licence_list"),
     path("risk-register/", views.RiskRegisterView.as_view(), name="risk_register"),

@@ -371,12 +371,14 @@ class MLModelDetailView(AssetDetailView):
         return super().get_queryset().prefetch_related("tags", "compliance_tags")
 
     def get_context_data(self, **kwargs) -> dict:
+        from inventory.views_versions import version_timeline
+
         context = super().get_context_data(**kwargs)
         obj = self.object
         user = self.request.user
         context.update({
             "type_label": "model",
-            "versions": list(obj.versions.select_related("created_by").order_by("-version")),
+            **version_timeline(obj, user),
             "metrics": sorted((obj.evaluation_metrics or {}).items()),
             "stage_badge": STAGE_BADGES.get(obj.stage, "secondary"),
             "risk_badge": RISK_BADGES.get(obj.risk_tier, "secondary"),
