@@ -244,12 +244,18 @@ def _on_stage_changed(sender, version, from_stage: str, to_stage: str, actor=Non
 
 
 @receiver(alias_moved, dispatch_uid="custodia-webhooks-alias-moved")
-def _on_alias_moved(sender, alias, to_version, from_version=None, actor=None, reason: str = "",
-                    **kwargs) -> None:
+def _on_alias_moved(sender, alias, to_version=None, from_version=None, move=None, actor=None,
+                    reason: str = "", **kwargs) -> None:
+    """Set, moved or removed (`to_version` null): one event, with the move log entry."""
+    model = (to_version or from_version).model if (to_version or from_version) else None
     webhook_event_emit(event=WebhookEvent.ALIAS_MOVED, data={
-        "alias": {"id": alias.pk, "name": getattr(alias, "name", str(alias))},
-        "from_version": from_version.pk if from_version is not None else None,
-        "to_version": _version_data(to_version)["model_version"],
+        "alias": {"name": alias.name, "model": alias.model_id,
+                  "model_name": model.name if model is not None else None},
+        "move": getattr(move, "pk", None),
+        "from_version": (_version_data(from_version)["model_version"]
+                         if from_version is not None else None),
+        "to_version": (_version_data(to_version)["model_version"]
+                       if to_version is not None else None),
         "actor": _actor_name(actor), "reason": reason})
 
 

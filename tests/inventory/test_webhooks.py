@@ -116,3 +116,25 @@ def test_webhook_validation():
     with pytest.raises(ValidationError) as refused:
         bad.full_clean()
     assert {"events", "secret"} <= set(refused.value.message_dict)
+
+
+def test_alias_set_moved_and_removed_become_events(django_capture_on_commit_callbacks,
+                                                   platform_admin):
+    from inventory.services.versions import model_alias_delete, model_alias_set
+
+    WebhookFactory(events=["alias.moved"])
+    first = ModelVersionFactory(stage=ModelStage.STAGING)
+    second = ModelVersionFactory(model=first.model, stage=ModelStage.STAGING)
+    with django_capture_on_commit_callbacks(execute=True):
+        alias = model_alias_set(model=first.model, name="challenger", version=first,
+                                actor=platform_admin, reason="First candidate")
+        model_alias_set(model=first.model, name="challenger", version=second,
+                        actor=platform_admin, reason="Better candidate")
+        model_alias_delete(alias=alias, actor=platform_admin, reason="Experiment over")
+
+    payloads = [d.payload["data"] for d in WebhookDelivery.objects.order_by("id")]
+    assert [(p["from_version"] and p["from_version"]["id"],
+             p["to_version"] and p["to_version"]["id"], p["reason"]) for p in payloads] == [
+        (None, first.pk, "First candidate"), (first.pk, second.pk, "Better candidate"),
+        (second.pk, None, "Experiment over")]
+    assert {p["alias"]["name"] for p in payloads} == {"challenger"}
