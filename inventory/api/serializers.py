@@ -28,6 +28,7 @@ from inventory.models import (
     Pipeline,
     SavedSearch,
     Team,
+    storage_mode_recommendation,
 )
 
 User = get_user_model()
@@ -128,12 +129,24 @@ def _details_visible(serializer: serializers.Serializer, dataset: Dataset) -> bo
 class DatasetSerializer(AssetSerializer):
     """A sensitive dataset's datasheet is `null` to readers without the permission."""
 
+    storage_recommendation = serializers.SerializerMethodField(
+        help_text="Held or referenced, and why, from size, sensitivity and access frequency.")
+
     class Meta:
         model = Dataset
         fields = [*ASSET_FIELDS, "sensitivity", "storage_mode", "residency_region",
-                  "access_frequency", *Dataset.DATASHEET_FIELDS]
+                  "access_frequency", "storage_recommendation", *Dataset.DATASHEET_FIELDS]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = ASSET_EXTRA
+
+    def get_storage_recommendation(self, instance: Dataset) -> dict:
+        # `latest_size` is annotated by the viewset, so a list costs no query per row.
+        size = getattr(instance, "latest_size", None)
+        mode, reason = (storage_mode_recommendation(
+            size=size, sensitivity=instance.sensitivity,
+            access_frequency=instance.access_frequency) if hasattr(instance, "latest_size")
+            else instance.storage_recommendation())
+        return {"storage_mode": mode, "reason": reason}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

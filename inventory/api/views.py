@@ -330,10 +330,14 @@ class DatasetViewSet(AssetViewSet):
                    ("residency_region", lambda o: o.residency_region)]
 
     def get_queryset(self):
+        from django.db.models import OuterRef, Subquery
+
         queryset = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
             return queryset
-        return _with_details_visible(queryset, self.request.user)
+        latest = DatasetVersion.objects.filter(dataset=OuterRef("pk")).order_by("-version")
+        return _with_details_visible(queryset, self.request.user).annotate(
+            latest_size=Subquery(latest.values("size")[:1]))
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -24,6 +24,7 @@ from inventory.choices import (
 )
 
 __all__ = [
+    "HELD_MAX_BYTES",
     "Asset",
     "ComplianceTag",
     "Dataset",
@@ -32,7 +33,34 @@ __all__ = [
     "Pipeline",
     "Tag",
     "Team",
+    "storage_mode_recommendation",
 ]
+
+# Above this size a full copy costs more than it protects: keep a reference (50 GiB).
+HELD_MAX_BYTES = 50 * 1024**3
+# Read this often and this big, data belongs next to the compute that reads it (1 GiB).
+HOT_REFERENCE_BYTES = 1024**3
+
+
+def storage_mode_recommendation(*, size: int | None, sensitivity: str,
+                                access_frequency: str) -> tuple[str, str]:
+    """Held or referenced, and why, from the data's size, sensitivity and how often it is
+    read (issue 5). Sensitive data that fits is held, so access, integrity and retention
+    are Custodia's; data that is big, or big and read all the time, stays where it is."""
+    if size is None:
+        return StorageMode.REFERENCED, "Size unknown: record a version's size to decide."
+    if size > HELD_MAX_BYTES:
+        return StorageMode.REFERENCED, "Larger than 50 GiB: a full copy would cost more than it protects."
+    if sensitivity in SENSITIVE_CLASSES or sensitivity == Sensitivity.CONFIDENTIAL:
+        return StorageMode.HELD, ("Sensitive data small enough to hold: access, integrity checks "
+                                  "and retention stay under Custodia's control.")
+    if access_frequency in (AccessFrequency.DAILY, AccessFrequency.CONTINUOUS) and (
+            size > HOT_REFERENCE_BYTES):
+        return StorageMode.REFERENCED, "Read daily or continuously: keep it next to the compute."
+    if access_frequency == AccessFrequency.RARE:
+        return StorageMode.HELD, ("Rarely read: a held copy keeps training runs reproducible "
+                                  "at little cost.")
+    return StorageMode.REFERENCED, "Not sensitive and read regularly: a reference is enough."
 
 
 # --------------------------------------------------------------------------------------
@@ -282,6 +310,13 @@ class Dataset(Asset):
             models.UniqueConstraint(models.functions.Lower("name"), name="dataset_name_ci_unique",
                                     violation_error_message="A dataset with this name already exists."),
         ]
+
+    def storage_recommendation(self, size: int | None = None) -> tuple[str, str]:
+        """(storage mode, reason) for this dataset; `size` defaults to its latest version's."""
+        if size is None:
+            size = self.versions.order_by("-version").values_list("size", flat=True).first()
+        return storage_mode_recommendation(size=size, sensitivity=self.sensitivity,
+                                           access_frequency=self.access_frequency)
 
     @property
     def is_sensitive(self) -> bool:

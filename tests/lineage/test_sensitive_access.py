@@ -118,3 +118,29 @@ def test_the_location_filter_does_not_reveal_a_hidden_location(pii_version, data
     url = reverse("inventory-api:datasetversion-list")
     answer = api_client_for(data_scientist).get(url, {"uri": "secret-claims"})
     assert answer.json()["count"] == 0
+
+
+@pytest.mark.parametrize(("size", "sensitivity", "frequency", "mode"), [
+    (None, "pii", "rare", "referenced"),
+    (60 * 1024**3, "pii", "rare", "referenced"),
+    (10 * 1024**2, "pii", "continuous", "held"),
+    (5 * 1024**3, "internal", "daily", "referenced"),
+    (5 * 1024**3, "internal", "rare", "held"),
+    (10 * 1024**2, "public", "monthly", "referenced"),
+])
+def test_storage_mode_recommendation(size, sensitivity, frequency, mode):
+    from inventory.models import storage_mode_recommendation
+
+    recommended, reason = storage_mode_recommendation(size=size, sensitivity=sensitivity,
+                                                      access_frequency=frequency)
+    assert recommended == mode and reason
+
+
+def test_storage_recommendation_in_the_api(pii_version, platform_admin, api_client_for):
+    client = api_client_for(platform_admin)
+    listed = client.get(reverse("inventory-api:dataset-list")).json()["results"][0]
+    detail = client.get(reverse("inventory-api:dataset-detail",
+                                args=[pii_version.dataset.pk])).json()
+    # No size recorded on the version: the recommendation says what is missing.
+    assert listed["storage_recommendation"] == detail["storage_recommendation"]
+    assert detail["storage_recommendation"]["storage_mode"] == "referenced"
