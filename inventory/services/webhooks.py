@@ -214,6 +214,15 @@ def webhook_deliveries_due(*, limit: int = 200) -> int:
 # --------------------------------------------------------------------------------------
 # Registry signals → events (the signals are sent after the services' commit)
 # --------------------------------------------------------------------------------------
+def _emit_safely(event: str, data: dict[str, Any]) -> None:
+    """Receivers run after the change committed: a failure to queue an event is logged,
+    never turned into an error of a request whose change is already saved."""
+    try:
+        webhook_event_emit(event=event, data=data)
+    except Exception:  # logged with its traceback
+        logger.exception("Webhook event %s could not be queued", event)
+
+
 def _actor_name(actor) -> str:
     from inventory.base.audit import describe_actor
 
@@ -229,7 +238,7 @@ def _version_data(version) -> dict[str, Any]:
 
 @receiver(model_version_registered, dispatch_uid="custodia-webhooks-registered")
 def _on_registered(sender, version, actor=None, reason: str = "", **kwargs) -> None:
-    webhook_event_emit(event=WebhookEvent.VERSION_REGISTERED, data={
+    _emit_safely(WebhookEvent.VERSION_REGISTERED, {
         **_version_data(version), "actor": _actor_name(actor), "reason": reason})
 
 
@@ -238,9 +247,9 @@ def _on_stage_changed(sender, version, from_stage: str, to_stage: str, actor=Non
                       reason: str = "", **kwargs) -> None:
     data = {**_version_data(version), "from_stage": from_stage, "to_stage": to_stage,
             "actor": _actor_name(actor), "reason": reason}
-    webhook_event_emit(event=WebhookEvent.STAGE_CHANGED, data=data)
+    _emit_safely(WebhookEvent.STAGE_CHANGED, data)
     if to_stage == "deprecated":
-        webhook_event_emit(event=WebhookEvent.DEPRECATED, data=data)
+        _emit_safely(WebhookEvent.DEPRECATED, data)
 
 
 @receiver(alias_moved, dispatch_uid="custodia-webhooks-alias-moved")
@@ -248,7 +257,7 @@ def _on_alias_moved(sender, alias, to_version=None, from_version=None, move=None
                     reason: str = "", **kwargs) -> None:
     """Set, moved or removed (`to_version` null): one event, with the move log entry."""
     model = (to_version or from_version).model if (to_version or from_version) else None
-    webhook_event_emit(event=WebhookEvent.ALIAS_MOVED, data={
+    _emit_safely(WebhookEvent.ALIAS_MOVED, {
         "alias": {"name": alias.name, "model": alias.model_id,
                   "model_name": model.name if model is not None else None},
         "move": getattr(move, "pk", None),
