@@ -64,7 +64,8 @@ class MLModelForm(forms.ModelForm):
           "redistribution_terms", "attribution"]),
         ("How it was built and how it runs",
          ["training_date", "training_environment", "inference_requirements",
-          "evaluation_metrics", "input_schema", "output_schema", "tracked_artefacts"]),
+          "evaluation_metrics", "input_schema", "output_schema", "tracked_artefacts",
+          "versioning_strategy"]),
         ("Cost (for the accounting classification)", ["development_cost"]),
     ]
 
@@ -77,6 +78,7 @@ class MLModelForm(forms.ModelForm):
             "redistribution_terms", "attribution",
             "training_date", "training_environment", "inference_requirements",
             "evaluation_metrics", "input_schema", "output_schema", "development_cost",
+            "versioning_strategy",
         ]
         labels = {
             "purpose": "Purpose (what it is for, in plain words)",
@@ -131,6 +133,8 @@ class MLModelForm(forms.ModelForm):
         self.fields["team"].queryset = Team.objects.restrict(user, "view").order_by("name")
         self.fields["compliance_tags"].queryset = ComplianceTag.objects.order_by("name")
         self.fields["name"].widget.attrs.setdefault("autocomplete", "off")
+        # Optional on the form: left empty, the model keeps its strategy (granular for a new one).
+        self.fields["versioning_strategy"].required = False
         if self.instance.pk:
             # After registration, risk and compliance officers set these (the service
             # refuses others); show them read-only rather than let an edit be refused.
@@ -162,6 +166,9 @@ class MLModelForm(forms.ModelForm):
             if name and name not in seen:
                 seen.append(name)
         return seen
+
+    def clean_versioning_strategy(self) -> str:
+        return self.cleaned_data.get("versioning_strategy") or self.instance.versioning_strategy
 
     def service_data(self) -> dict:
         """`cleaned_data` as the catalogue services take it (model field names)."""

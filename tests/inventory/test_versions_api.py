@@ -137,3 +137,19 @@ def test_version_list_query_count_is_constant(api_client_for, platform_admin,
     more(6)
     assert count() == small
     assert ModelVersion.objects.count() == 9
+
+
+def test_versioning_strategy_is_part_of_the_model(api_client_for, model_owner):
+    from inventory.choices import VersioningStrategy
+
+    model = MLModelFactory()
+    client = api_client_for(model_owner)
+    url = reverse("inventory-api:mlmodel-detail", args=[model.pk])
+    assert client.get(url).json()["versioning_strategy"] == VersioningStrategy.GRANULAR
+    response = client.patch(url, {"versioning_strategy": "monolithic",
+                                  "change_reason": "One bundle per release"}, format="json")
+    assert response.status_code == 200, response.content
+    model.refresh_from_db()
+    assert model.versioning_strategy == VersioningStrategy.MONOLITHIC
+    assert client.patch(url, {"versioning_strategy": "chunked"},
+                        format="json").status_code == 400
