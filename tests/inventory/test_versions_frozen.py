@@ -135,3 +135,15 @@ def test_trigger_lets_the_stage_move_forward_and_leaves_drafts_alone(frozen):
     _raw("UPDATE inventory_modelversion SET artifact_uri = 's3://new' WHERE id = %s", [draft.pk])
     draft.refresh_from_db()
     assert draft.artifact_uri == "s3://new"
+
+
+def test_queryset_update_bulk_update_and_delete_of_the_version_are_refused(frozen):
+    rows = ModelVersion.objects.filter(pk=frozen.pk)
+    with pytest.raises(ValidationError, match="frozen"):
+        rows.update(artifact_uri="s3://elsewhere")
+    frozen.artifact_uri = "s3://elsewhere"
+    with pytest.raises(ValidationError, match="frozen"):
+        ModelVersion.objects.bulk_update([frozen], ["artifact_uri"])
+    with pytest.raises(ValidationError, match="never deleted"):
+        rows.delete()
+    assert rows.get().artifact_uri == "s3://m/1"
