@@ -108,7 +108,7 @@ def test_trigger_refuses_raw_sql_on_frozen_columns_and_links(frozen):
         ("UPDATE inventory_modelversion SET evaluation_metrics = '{}'::jsonb WHERE id = %s",
          [frozen.pk]),
         ("UPDATE inventory_modelversion SET stage = 'staging' WHERE id = %s", [frozen.pk]),
-        ("UPDATE inventory_modelversion SET stage = 'retired' WHERE id = %s", [frozen.pk]),
+        ("UPDATE inventory_modelversion SET stage = 'draft' WHERE id = %s", [frozen.pk]),
         ("DELETE FROM inventory_modelversion WHERE id = %s", [frozen.pk]),
         ("UPDATE inventory_modelversiondataset SET checksum_at_link = %s WHERE id = %s",
          ["f" * 64, frozen.link.pk]),
@@ -124,13 +124,19 @@ def test_trigger_refuses_raw_sql_on_frozen_columns_and_links(frozen):
     assert frozen.dataset_links.count() == 1
 
 
-def test_trigger_lets_the_stage_move_forward_and_leaves_drafts_alone(frozen):
+def test_trigger_lets_the_stage_move_forward_only_and_leaves_drafts_alone(frozen):
     require("postgresql", has_postgresql())
-    for stage in ("deprecated", "archived", "retired"):
+    for stage in ("deprecated", "archived"):
         _raw("UPDATE inventory_modelversion SET stage = %s, updated_at = now() WHERE id = %s",
              [stage, frozen.pk])
+    with pytest.raises(IntegrityError, match="only moves forward"):
+        _raw("UPDATE inventory_modelversion SET stage = 'production' WHERE id = %s",
+             [frozen.pk])
+    _raw("UPDATE inventory_modelversion SET stage = 'retired' WHERE id = %s", [frozen.pk])
     frozen.refresh_from_db()
     assert frozen.stage == ModelStage.RETIRED
+    skipping = ModelVersionFactory(stage=ModelStage.PRODUCTION)
+    _raw("UPDATE inventory_modelversion SET stage = 'retired' WHERE id = %s", [skipping.pk])
     draft = ModelVersionFactory(stage=ModelStage.DRAFT)
     _raw("UPDATE inventory_modelversion SET artifact_uri = 's3://new' WHERE id = %s", [draft.pk])
     draft.refresh_from_db()
