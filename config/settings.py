@@ -233,6 +233,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names (status, stage, kind) other resources use too.
+    "ENUM_NAME_OVERRIDES": {
+        "DeploymentStatusEnum": "inventory.models.deployments.DeploymentStatus",
+        "MetricKindEnum": "inventory.models.deployments.MetricKind",
+        "WebhookDeliveryStatusEnum": "inventory.models.integrations.DeliveryStatus",
+        "DeprecationNoticeStatusEnum": "inventory.models.lifecycle.NoticeStatus",
+        "ModelStageEnum": "inventory.choices.ModelStage",
+        "RetentionStageEnum": "inventory.models.lifecycle.RetentionStage",
+        "DeprecationTargetStageEnum": "inventory.models.lifecycle.TARGET_STAGES",
+    },
 }
 
 # --------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ each bad row's errors, when any row was refused and nothing was written.
 from __future__ import annotations
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -56,6 +58,10 @@ class InventoryExportView(APIView):
     # `?format=csv` must pass content negotiation; the CSV body itself is built below.
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("section", str, many=True,
+                                     enum=["models", "datasets", "features", "pipelines"])],
+        responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response | HttpResponse:
         from rest_framework.exceptions import ValidationError
 
@@ -91,6 +97,11 @@ class InventoryImportView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, CSVTextParser]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("section", str), OpenApiParameter("dry_run", bool),
+                    OpenApiParameter("change_reason", str)],
+        request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
     def post(self, request: Request) -> Response:
         from rest_framework.exceptions import ValidationError
 
