@@ -578,6 +578,14 @@ def demo_catalogue_load() -> dict[str, int]:
                     update_audited(ModelVersion.objects.filter(pk=version.pk), actor=actor,
                                    reason=f"Moved to {version_stage} (recorded at migration "
                                           "into Custodia)", stage=version_stage)
+            if "production" in path:
+                # The version serving decisions carries the `champion` alias (issue 4).
+                from inventory.services.versions import model_alias_set
+
+                serving = model.versions.get(version=path.index("production") + 1)
+                # Recorded by the import itself (no person moved it in Custodia).
+                model_alias_set(model=model, name="champion", version=serving, actor=None,
+                                reason="Serving version at migration into Custodia")
             if path and path[-1] != model.stage:
                 update_audited(MLModel.objects.filter(pk=model.pk), actor=actor,
                                reason=f"Latest version is {path[-1]}", stage=path[-1],
