@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +29,9 @@ from lineage.services import graph as graph_services
 from lineage.services.integrity import dataset_version_verify
 from lineage.services.openlineage import openlineage_event_ingest
 from lineage.services.reproducibility import reproducibility_record
+
+NODE_ID = OpenApiParameter("nodeId", OpenApiTypes.STR, required=True,
+                           description="<type>:<namespace>:<name>")
 
 
 def _int_param(request, name: str, default: int, low: int, high: int) -> int:
@@ -70,11 +75,19 @@ class LineageView(APIView):
     filter_backends: list = []
     extra_query_parameters = ("nodeId", "depth", "direction")
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT,
+                                                            200: OpenApiTypes.OBJECT},
+                   description="One OpenLineage RunEvent (JSON).")
     def post(self, request):
         result = openlineage_event_ingest(payload=request.data, actor=request.user)
         return Response({"id": result.event.pk, "created": result.created},
                         status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, parameters=[
+        NODE_ID,
+        OpenApiParameter("depth", OpenApiTypes.INT, required=False, description="0-50, default 20"),
+        OpenApiParameter("direction", OpenApiTypes.STR, required=False,
+                         description="upstream, downstream or both")])
     def get(self, request):
         _refuse_unknown(request, {"nodeId", "depth", "direction", "format"})
         depth = _int_param(request, "depth", 20, 0, graph.MAX_DEPTH)
@@ -96,6 +109,11 @@ class ImpactView(APIView):
     permission_classes = [CustodiaPermission]
     queryset = LineageNode.objects.all()
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, parameters=[
+        NODE_ID,
+        OpenApiParameter("depth", OpenApiTypes.INT, required=False, description="1-50"),
+        OpenApiParameter("stage", OpenApiTypes.STR, required=False,
+                         description="model stage, repeatable; default production")])
     def get(self, request):
         _refuse_unknown(request, {"nodeId", "depth", "stage", "format"})
         depth = _int_param(request, "depth", graph.MAX_DEPTH, 1, graph.MAX_DEPTH)
@@ -116,6 +134,12 @@ class PathView(APIView):
     permission_classes = [CustodiaPermission]
     queryset = LineageNode.objects.all()
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, parameters=[
+        OpenApiParameter("from", OpenApiTypes.STR, required=True,
+                         description="<type>:<namespace>:<name>"),
+        OpenApiParameter("to", OpenApiTypes.STR, required=True,
+                         description="<type>:<namespace>:<name>"),
+        OpenApiParameter("depth", OpenApiTypes.INT, required=False, description="1-50")])
     def get(self, request):
         _refuse_unknown(request, {"from", "to", "depth", "format"})
         depth = _int_param(request, "depth", 10, 1, graph.MAX_DEPTH)
@@ -134,6 +158,7 @@ class ReproducibilityView(APIView):
     permission_classes = [CustodiaPermission]
     queryset = ModelVersion.objects.all()
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         version = get_object_or_404(ModelVersion.objects.restrict(request.user, "view")
                                     .select_related("model"), pk=pk)
@@ -150,6 +175,7 @@ class VerifyView(APIView):
     queryset = DatasetVersion.objects.all()
     permission_action = "change"
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, pk: int):
         version = get_object_or_404(DatasetVersion.objects.restrict(request.user, "view")
                                     .select_related("dataset"), pk=pk)
