@@ -647,11 +647,39 @@ class ModelBranchAdmin(GovernedAdmin):
         versions.model_branch_delete(branch=obj, actor=request.user, reason="Deleted in the admin")
 
 
+class ModelAliasAdminForm(ReasonAdminForm):
+    """The versions service's own refusals, shown next to the fields before anything is
+    written (so a refused move is never reported as saved)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self.instance.model if self.instance.pk else cleaned.get("model")
+        name = self.instance.name if self.instance.pk else cleaned.get("name")
+        version = cleaned.get("version")
+        if model is None or version is None or not name:
+            return cleaned
+        problems = versions.model_alias_problems(
+            model=model, name=name, version=version, actor=self.request_user,
+            reason=cleaned.get("change_reason") or "")
+        for field, messages_ in problems.items():
+            for message in messages_:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """An existing alias of the same name is moved by the service, not refused."""
+
+
 @admin.register(ModelAlias)
 class ModelAliasAdmin(GovernedAdmin):
     """Moving an alias = changing its version here, with a reason (kept in the move log)."""
 
-    form = ReasonAdminForm
+    form = ModelAliasAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user  # the alias rules depend on who moves it
+        return form
     fields = ["model", "name", "version", "change_reason", "moved_at", "moved_by", "reason"]
     list_display = ["__str__", "model", "name", "version", "moved_at", "moved_by"]
     search_fields = ["model__name", "name"]

@@ -41,6 +41,7 @@ __all__ = [
     "mlmodel_as_of",
     "mlmodel_storage",
     "model_alias_delete",
+    "model_alias_problems",
     "model_alias_set",
     "model_branch_create",
     "model_branch_delete",
@@ -255,13 +256,42 @@ def model_branch_delete(*, branch: ModelBranch, actor: Actor, reason: str) -> No
 # --------------------------------------------------------------------------------------
 # Aliases
 # --------------------------------------------------------------------------------------
-def _check_alias_permission(model: MLModel, name: str, actor: Actor) -> None:
+def _alias_permission_problem(model: MLModel, name: str, actor: Actor) -> str | None:
     if actor is None or name not in PROTECTED_ALIASES:
-        return
+        return None
     if not user_can(actor, "promote_mlmodel", model):
-        raise ValidationError({"name": [
-            f"“{name}” says which version serves decisions: moving it needs the "
-            "“Can promote a model” permission on the model."]})
+        return (f"“{name}” says which version serves decisions: moving it needs the "
+                "“Can promote a model” permission on the model.")
+    return None
+
+
+def _check_alias_permission(model: MLModel, name: str, actor: Actor) -> None:
+    problem = _alias_permission_problem(model, name, actor)
+    if problem:
+        raise ValidationError({"name": [problem]})
+
+
+def model_alias_problems(*, model: MLModel, name: str, version: ModelVersion, actor: Actor,
+                         reason: str) -> dict[str, list[str]]:
+    """Why `model_alias_set` would refuse this move, field by field (empty: it would not);
+    the admin form shows these next to its fields."""
+    problems: dict[str, list[str]] = {}
+    if not (reason or "").strip():
+        problems["change_reason"] = ["Say why the alias moves; the reason is kept in its "
+                                     "history and move log."]
+    if version.model_id != model.pk:
+        problems["version"] = ["An alias points at a version of its own model."]
+    elif version.stage in {"archived", "retired"}:
+        problems["version"] = [f"{version} is {version.get_stage_display().lower()}; an alias "
+                               "points at a version that can still run."]
+    else:
+        current = ModelAlias.objects.filter(model=model, name=(name or "").strip()).first()
+        if current is not None and current.version_id == version.pk:
+            problems["version"] = [f"{current} already points at {version}."]
+    permission = _alias_permission_problem(model, (name or "").strip(), actor)
+    if permission:
+        problems["name"] = [permission]
+    return problems
 
 
 def model_alias_set(*, model: MLModel, name: str, version: ModelVersion, actor: Actor,
@@ -277,26 +307,18 @@ def model_alias_set(*, model: MLModel, name: str, version: ModelVersion, actor: 
     """
     from inventory.signals import alias_moved
 
-    problems: dict[str, list[str]] = {}
-    if not (reason or "").strip():
-        problems["change_reason"] = ["Say why the alias moves; the reason is kept in its "
-                                     "history and move log."]
-    if version.model_id != model.pk:
-        problems["version"] = ["An alias points at a version of its own model."]
-    elif version.stage in {"archived", "retired"}:
-        problems["version"] = [f"{version} is {version.get_stage_display().lower()}; an alias "
-                               "points at a version that can still run."]
+    name = (name or "").strip()
+    problems = model_alias_problems(model=model, name=name, version=version, actor=actor,
+                                    reason=reason)
     if problems:
         raise ValidationError(problems)
-    name = (name or "").strip()
-    _check_alias_permission(model, name, actor)
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         MLModel.objects.select_for_update().get(pk=model.pk)  # serialise moves per model
         alias = ModelAlias.objects.filter(model=model, name=name).first()
         previous = alias.version if alias is not None else None
         if alias is None:
             alias = ModelAlias(model=model, name=name)
-        elif alias.version_id == version.pk:
+        elif alias.version_id == version.pk:  # moved there a moment ago by someone else
             raise ValidationError({"version": [f"{alias} already points at {version}."]})
         now = timezone.now()
         alias.version, alias.moved_at, alias.moved_by, alias.reason = (

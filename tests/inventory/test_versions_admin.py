@@ -82,3 +82,20 @@ def test_alias_moved_in_the_admin_is_logged(client, platform_admin):
         version, version, "First champion", platform_admin)
     assert client.get(reverse("admin:inventory_aliasmove_changelist")).status_code == 200
     assert client.get(reverse("admin:inventory_modelbranch_changelist")).status_code == 200
+
+
+def test_refused_alias_move_is_a_form_error_and_writes_nothing(client, data_scientist,
+                                                               platform_admin):
+    version = ModelVersionFactory()
+    client.force_login(platform_admin)
+    response = client.post(reverse("admin:inventory_modelalias_add"), {
+        "model": version.model_id, "name": "champion", "version": version.pk,
+        "change_reason": ""})
+    assert response.status_code == 200
+    assert "change_reason" in response.context["adminform"].form.errors
+    other = ModelVersionFactory()
+    response = client.post(reverse("admin:inventory_modelalias_add"), {
+        "model": version.model_id, "name": "challenger", "version": other.pk,
+        "change_reason": "wrong model"})
+    assert "version" in response.context["adminform"].form.errors
+    assert not ModelAlias.objects.exists() and not AliasMove.objects.exists()
