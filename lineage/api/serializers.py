@@ -73,6 +73,20 @@ class ImpactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ExternalDependencySerializer(serializers.Serializer):
+    model_version = serializers.PrimaryKeyRelatedField(queryset=ModelVersion.objects.none())
+    name = serializers.CharField(max_length=500, help_text="The service, e.g. bureau-score-api.")
+    vendor = serializers.CharField(max_length=120, help_text="Who provides it, e.g. Experian.")
+    change_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:  # versions the caller may see (NetBox: restricted FKs)
+            fields["model_version"].queryset = ModelVersion.objects.restrict(request.user, "view")
+        return fields
+
+
 class IntegrityFindingSerializer(serializers.ModelSerializer):
     class Meta:
         model = IntegrityFinding

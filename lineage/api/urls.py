@@ -17,6 +17,8 @@ urlpatterns = [
     path("lineage/path", views.PathView.as_view(), name="path"),
     path("lineage/reproducibility/<int:pk>", views.ReproducibilityView.as_view(),
          name="reproducibility"),
+    path("lineage/external-dependencies", views.ExternalDependencyView.as_view(),
+         name="external-dependencies"),
     path("lineage/verify/<int:pk>", views.VerifyView.as_view(), name="verify"),
     *router.urls,
 ]

@@ -189,6 +189,34 @@ class VerifyView(APIView):
                          "findingId": result.finding.pk if result.finding else None})
 
 
+class ExternalDependencyView(APIView):
+    """`POST lineage/external-dependencies` `{"model_version": id, "name": ..., "vendor": ...}`:
+    record that a model version calls a third-party API or service (a graph node with its
+    vendor, so impact analysis answers "which production models depend on this vendor?").
+    Needs `change` on the model version."""
+
+    permission_classes = [CustodiaPermission]
+    queryset = ModelVersion.objects.all()
+    permission_action = "change"
+
+    @extend_schema(request=serializers.ExternalDependencySerializer,
+                   responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        body = serializers.ExternalDependencySerializer(data=request.data,
+                                                        context={"request": request})
+        body.is_valid(raise_exception=True)
+        version = body.validated_data["model_version"]
+        if not user_can(request.user, "change", version):
+            raise PermissionDenied("Recording a dependency needs the right to change this "
+                                   "model version.")
+        node = graph_services.external_dependency_link(
+            model_version=version, name=body.validated_data["name"],
+            vendor=body.validated_data["vendor"], actor=request.user,
+            reason=body.validated_data.get("change_reason") or "Recorded through the API")
+        return Response({"nodeId": node.node_id, "vendor": node.vendor},
+                        status=status.HTTP_201_CREATED)
+
+
 class IntegrityFindingViewSet(RestrictedReadOnlyViewSet):
     """Integrity and residency findings (raised by jobs and checks, never by hand)."""
 
@@ -199,5 +227,5 @@ class IntegrityFindingViewSet(RestrictedReadOnlyViewSet):
     permission_classes = [CustodiaPermission]
 
 
-__all__ = ["ImpactView", "IntegrityFindingViewSet", "LineageView", "PathView",
+__all__ = ["ExternalDependencyView", "ImpactView", "IntegrityFindingViewSet", "LineageView", "PathView",
            "ReproducibilityView", "VerifyView"]

@@ -125,3 +125,18 @@ def test_graph_api_needs_a_role(refused_user, api_client_for, api_client):
     assert api_client.get(reverse("lineage-api:lineage"), {"nodeId": "job:a:b"}).status_code == 401
     answer = api_client_for(refused_user).get(reverse("lineage-api:lineage"), {"nodeId": "job:a:b"})
     assert answer.status_code == 403
+
+
+def test_external_dependency_recorded_through_the_api(model_owner, auditor, api_client_for):
+    version = ModelVersionFactory(stage=ModelStage.PRODUCTION)
+    url = reverse("lineage-api:external-dependencies")
+    payload = {"model_version": version.pk, "name": "bureau-score-api", "vendor": "Experian"}
+    assert api_client_for(auditor).post(url, payload, format="json").status_code == 403
+    bad = api_client_for(model_owner).post(url, {**payload, "vendor": ""}, format="json")
+    assert bad.status_code == 400 and "vendor" in bad.json()["error"]["fields"]
+    answer = api_client_for(model_owner).post(url, payload, format="json")
+    assert answer.status_code == 201
+    assert answer.json()["nodeId"] == "external:Experian:bureau-score-api"
+    impact = api_client_for(auditor).get(reverse("lineage-api:impact"),
+                                         {"nodeId": answer.json()["nodeId"]})
+    assert [v["id"] for v in impact.json()["modelVersions"]] == [version.pk]
