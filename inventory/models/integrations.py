@@ -121,6 +121,9 @@ class Webhook(GovernedModel):
         elif unknown := sorted(set(self.events) - WEBHOOK_EVENTS):
             errors["events"] = [f"Unknown event(s) {', '.join(unknown)}; choose from "
                                 f"{', '.join(sorted(WEBHOOK_EVENTS))}."]
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            errors["url"] = ["Webhooks are delivered over HTTP(S): the URL starts with "
+                             "https:// (or http:// inside a trusted network)."]
         if len(self.secret or "") < 16:
             errors["secret"] = ["A signing secret has at least 16 characters."]
         if errors:

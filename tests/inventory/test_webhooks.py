@@ -138,3 +138,24 @@ def test_alias_set_moved_and_removed_become_events(django_capture_on_commit_call
         (None, first.pk, "First candidate"), (first.pk, second.pk, "Better candidate"),
         (second.pk, None, "Experiment over")]
     assert {p["alias"]["name"] for p in payloads} == {"challenger"}
+
+
+def test_only_http_receivers():
+    with pytest.raises(ValidationError) as refused:
+        WebhookFactory.build(url="ftp://files.example.org/hook").full_clean()
+    assert "url" in refused.value.message_dict
+
+
+def test_old_idempotency_keys_are_forgotten(settings, data_scientist):
+    from inventory.models import IdempotencyRecord
+    from inventory.services.idempotency import idempotency_prune
+
+    settings.CUSTODIA_IDEMPOTENCY_KEEP_DAYS = 7
+    old = IdempotencyRecord.objects.create(user=data_scientist, scope="s", key="old",
+                                           request_hash="h", response_status=201)
+    IdempotencyRecord.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8))
+    IdempotencyRecord.objects.create(user=data_scientist, scope="s", key="new",
+                                     request_hash="h", response_status=201)
+    assert idempotency_prune() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
