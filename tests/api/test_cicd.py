@@ -172,6 +172,7 @@ def test_promotion_refused_without_permission(pipeline):
 
 def test_deployment_report_creates_then_updates_with_history(pipeline):
     client, model = pipeline
+    WebhookFactory(events=["deployment.reported"])
     version = ModelVersionFactory(model=model, stage=ModelStage.PRODUCTION)
     url = reverse("inventory-api:cicd-deployment-report")
     body = {"model_version": version.pk, "environment": "production", "region": "eu-west-1",
@@ -193,6 +194,9 @@ def test_deployment_report_creates_then_updates_with_history(pipeline):
     bad = client.post(url, {**body, "endpoint": "ftp://x"}, format="json")
     assert bad.status_code == 400 and "endpoint" in bad.json()["error"]["fields"]
     assert Deployment.objects.count() == 1
+    events = [d.payload["data"]["deployment"]["status"]
+              for d in WebhookDelivery.objects.order_by("id")]
+    assert events == ["active", "stopped"], "a repeated identical report is no event"
 
 
 @pytest.mark.integration
