@@ -715,8 +715,22 @@ class ModelAliasAdmin(GovernedAdmin):
 
 
 @admin.register(AliasMove)
-class AliasMoveAdmin(ReadOnlyAdmin):
-    """The append-only log of alias moves: evidence, never edited."""
+class AliasMoveAdmin(admin.ModelAdmin):
+    """The append-only log of alias moves: evidence, never edited. Role permission only (no
+    object grants on log rows), rows limited to the models the user may see."""
+
+    def get_queryset(self, request):
+        visible = MLModel.objects.restrict(request.user, "view").values("pk")
+        return super().get_queryset(request).filter(model__in=visible)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     list_display = ["model", "alias_name", "from_version", "to_version", "moved_at", "actor",
                     "reason"]

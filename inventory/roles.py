@@ -71,7 +71,8 @@ grant_to_roles(
 CATALOGUE_MODELS = ("mlmodel", "modelversion", "dataset", "datasetversion", "feature", "pipeline",
                     "modelbranch", "modelalias")
 CATALOGUE_VIEW = [f"inventory.view_{name}" for name in (
-    *CATALOGUE_MODELS, "team", "compliancetag", "metadatastandard", "namingconvention",
+    *CATALOGUE_MODELS, "aliasmove", "team", "compliancetag", "metadatastandard",
+    "namingconvention",
     "inventoryscope", "accountingpolicyrule")]
 grant_to_roles(Role.ALL, CATALOGUE_VIEW)
 grant_to_roles((Role.DATA_SCIENTIST, Role.MODEL_OWNER),
