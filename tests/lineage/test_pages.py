@@ -108,3 +108,13 @@ def test_graph_api_constant_queries(ingest, platform_admin, api_client_for):
         assert answer.status_code == 200 and len(answer.json()["graph"]) == width + 3
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1] <= 12
+
+
+def test_findings_api_refuses_ids_out_of_range(platform_admin, api_client_for):
+    client = api_client_for(platform_admin)
+    url = reverse("lineage-api:integrityfinding-list")
+    for value in ("-1", str(2**70), "1.5", "x"):
+        answer = client.get(url, {"dataset_version": value})
+        assert answer.status_code == 400, value
+        assert "dataset_version" in answer.json()["error"]["fields"]
+    assert client.get(url, {"model_version": "7"}).status_code == 200
