@@ -401,6 +401,15 @@ def _pretty_json(value) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) if value else ""
 
 
+def _storage_recommendation(dataset: Dataset) -> str:
+    """"Held by Custodia — why" from size, sensitivity and access frequency (issue 5)."""
+    from inventory.choices import StorageMode
+
+    mode, reason = dataset.storage_recommendation()
+    agrees = " (as now)" if mode == dataset.storage_mode else ""
+    return f"{StorageMode(mode).label}{agrees}: {reason}"
+
+
 class DatasetDetailView(AssetDetailView):
     model = Dataset
     list_route = "inventory:dataset_list"
@@ -422,6 +431,7 @@ class DatasetDetailView(AssetDetailView):
             ("Storage", obj.get_storage_mode_display()),
             ("Residency region", obj.residency_region),
             ("Access frequency", obj.get_access_frequency_display()),
+            ("Storage recommendation", _storage_recommendation(obj)),
         ]
         if not obj.details_visible_to(self.request.user):
             return [*facts, ("Location and datasheet",

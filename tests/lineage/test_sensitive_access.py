@@ -144,3 +144,16 @@ def test_storage_recommendation_in_the_api(pii_version, platform_admin, api_clie
     # No size recorded on the version: the recommendation says what is missing.
     assert listed["storage_recommendation"] == detail["storage_recommendation"]
     assert detail["storage_recommendation"]["storage_mode"] == "referenced"
+
+
+def test_storage_recommendation_on_the_dataset_page(auditor):
+    from inventory.services import catalogue as services
+
+    dataset = DatasetFactory(name="credit-bureau-archive", sensitivity=Sensitivity.INTERNAL,
+                             access_frequency="rare")
+    services.dataset_version_register(dataset=dataset, actor=None, reason="t",
+                                      data={"uri": "s3://b/x", "size": 1024})
+    client = Client()
+    client.force_login(auditor)
+    html = client.get(reverse("inventory:dataset_detail", args=[dataset.pk])).content.decode()
+    assert "Storage recommendation" in html and "Rarely read" in html
