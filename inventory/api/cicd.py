@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from inventory.api.lifecycle import DeploymentSerializer, MetricObservationSerializer
 from inventory.api.serializers import ModelVersionSerializer
+from inventory.api.views import _version_data as version_service_data
 from inventory.base.api.errors import Conflict
 from inventory.base.audit import audit_context
 from inventory.base.permissions import user_can
@@ -117,6 +118,8 @@ class VersionRegisterView(IdempotentView):
         values = dict(serializer.validated_data)
         values.pop("change_reason", None)
         model = values.pop("model")
+        # The same serializer shape → service arguments as POST /model-versions/ (links).
+        values = version_service_data(values)
         reason = self.reason(request, "Registered by a CI/CD pipeline")
         with audit_context(user=request.user, reason=reason):
             version = catalogue.model_version_register(model=model, actor=request.user,

@@ -234,3 +234,15 @@ def test_concurrent_retries_with_one_key_register_once(data_scientist, api_clien
     assert len({a.json()["id"] for a in answers}) == 1
     assert sorted(a["Idempotent-Replayed"] for a in answers) == ["false", "true", "true", "true"]
     assert ModelVersion.objects.filter(model=model).count() == 1
+
+
+def test_registration_links_the_dataset_versions_used(pipeline):
+    from tests.factories.catalogue import DatasetVersionFactory
+
+    client, model = pipeline
+    data = DatasetVersionFactory()
+    response = register(client, version_body(model, datasets=[
+        {"dataset_version": data.pk, "role": "train"}]), key="with-data")
+    assert response.status_code == 201, response.content
+    assert [(d["dataset_version"], d["role"]) for d in response.json()["datasets"]] == [
+        (data.pk, "train")]
