@@ -202,6 +202,21 @@ class HiddenFieldsAdminMixin:
             obj, "hidden_fields_for") else frozenset()
         return [f for f in super().get_fields(request, obj) if f not in hidden]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a sensitive or confidential dataset (or version) here is an access event,
+        as in the API and the dashboards."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original") if hasattr(
+            response, "context_data") else None
+        dataset = getattr(obj, "dataset", obj)
+        if request.method == "GET" and dataset is not None and (
+                getattr(dataset, "is_sensitive", False) or getattr(dataset, "confidential", False)):
+            from inventory.choices import AccessAction
+            from inventory.services.audit import access_event_record
+
+            access_event_record(request=request, action=AccessAction.VIEW, obj=obj)
+        return response
+
     def set_history_delta_changes(self, request, historical_records,
                                   foreign_keys_are_objs=True):
         """The history list's "changes" leave out the hidden fields too."""

@@ -20,7 +20,7 @@ from lineage.choices import NodeType
 from lineage.filters import IntegrityFindingFilterSet
 from lineage.models import IntegrityFinding, LineageNode
 from lineage.services import graph as graph_services
-from lineage.services.reproducibility import reproducibility_record
+from lineage.services.reproducibility import reproducibility_reads_record, reproducibility_record
 from lineage.tables import FINDING_COLUMNS
 
 DIRECTIONS = [(graph.Direction.BOTH, "Both ways"),
@@ -101,8 +101,9 @@ class ReproducibilityView(RestrictedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         version = get_object_or_404(self.restricted_queryset().select_related("model"),
                                     pk=kwargs["pk"])
+        record = reproducibility_record(model_version=version, user=self.request.user)
+        reproducibility_reads_record(self.request, record)
         context.update({"title": f"Reproducibility of {version}", "version": version,
-                        "record": reproducibility_record(model_version=version,
-                                                         user=self.request.user),
+                        "record": record,
                         "node_id": f"model:custodia:model-versions/{version.pk}"})
         return context

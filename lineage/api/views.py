@@ -28,7 +28,7 @@ from lineage.models import IntegrityFinding, LineageNode
 from lineage.services import graph as graph_services
 from lineage.services.integrity import dataset_version_verify
 from lineage.services.openlineage import openlineage_event_ingest
-from lineage.services.reproducibility import reproducibility_record
+from lineage.services.reproducibility import reproducibility_reads_record, reproducibility_record
 
 NODE_ID = OpenApiParameter("nodeId", OpenApiTypes.STR, required=True,
                            description="<type>:<namespace>:<name>")
@@ -163,6 +163,7 @@ class ReproducibilityView(APIView):
         version = get_object_or_404(ModelVersion.objects.restrict(request.user, "view")
                                     .select_related("model"), pk=pk)
         record = reproducibility_record(model_version=version, user=request.user)
+        reproducibility_reads_record(request, record)
         return Response(serializers.reproducibility_json(record))
 
 

@@ -15,7 +15,8 @@ from inventory.models import Dataset, DatasetVersion, ModelVersion
 from lineage.choices import FindingStatus
 from lineage.models import IntegrityFinding
 
-__all__ = ["DataRow", "ReproducibilityRecord", "reproducibility_record"]
+__all__ = ["DataRow", "ReproducibilityRecord", "reproducibility_reads_record",
+           "reproducibility_record"]
 
 
 @dataclass
@@ -85,3 +86,15 @@ def reproducibility_record(*, model_version: ModelVersion, user) -> Reproducibil
     if not model_version.training_environment:
         record.problems.append("No training environment is recorded.")
     return record
+
+
+def reproducibility_reads_record(request, record: ReproducibilityRecord) -> None:
+    """Showing a sensitive or confidential dataset version's location is an access event."""
+    from inventory.choices import AccessAction
+    from inventory.services.audit import access_event_record
+
+    for row in record.data:
+        dataset = row.version.dataset if row.version is not None else None
+        if row.location_visible and dataset is not None and (dataset.is_sensitive
+                                                             or dataset.confidential):
+            access_event_record(request=request, action=AccessAction.VIEW, obj=row.version)

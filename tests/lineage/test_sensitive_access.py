@@ -41,7 +41,10 @@ def _paths(version) -> list[tuple[str, str, dict]]:
     """(kind, url, params) of every door that could show the dataset or its version."""
     dataset = version.dataset
     node = f"dataset:custodia:dataset-versions/{version.pk}"
+    trained = version.model_version_links.get().model_version_id
     return [
+        ("api", reverse("lineage-api:reproducibility", args=[trained]), {}),
+        ("page", reverse("lineage:reproducibility", args=[trained]), {}),
         ("api", reverse("inventory-api:dataset-list"), {}),
         ("api", reverse("inventory-api:dataset-detail", args=[dataset.pk]), {}),
         ("api", reverse("inventory-api:dataset-list"), {"format": "csv"}),
@@ -72,9 +75,12 @@ def _bodies(user, version, api_client_for) -> dict[str, str]:
 
 
 def _link_into_graph(version) -> None:
+    from inventory.services.versions import model_version_datasets_link
     from lineage.services.openlineage import openlineage_event_ingest
 
     model = ModelVersionFactory()
+    model_version_datasets_link(version=model, actor=None, reason="t",
+                                links=[{"dataset_version": version, "role": "train"}])
     openlineage_event_ingest(payload=run_event(
         "train", [("custodia", f"dataset-versions/{version.pk}")],
         [("custodia", f"model-versions/{model.pk}")]), actor=None)
@@ -85,6 +91,7 @@ def test_without_the_permission_neither_location_nor_datasheet_by_any_path(
     _link_into_graph(pii_version)
     for where, body in _bodies(data_scientist, pii_version, api_client_for).items():
         assert "insurance-claims-pii" in body or "csv" in where or "lineage" in where, where
+        assert "checksum" in body.lower() or "reproducib" not in where, where
         assert "secret-claims-bucket" not in body, where
         assert DATASHEET not in body, where
         assert "Over-represents urban callers" not in body, where
@@ -108,9 +115,10 @@ def test_an_object_grant_shows_them_and_every_read_is_an_access_event(
     assert LOCATION in graph
     viewed = AccessEvent.objects.filter(action="view", user=data_scientist)
     assert viewed.filter(object_id=str(pii_version.dataset.pk),
-                         content_type__model="dataset").count() == 2  # API and page
+                         content_type__model="dataset").count() == 3  # API, page, admin
     assert viewed.filter(object_id=str(pii_version.pk),
-                         content_type__model="datasetversion").count() == 2  # API and graph
+                         content_type__model="datasetversion").count() == 5
+    # API, graph, admin, reproducibility API and page
 
 
 def test_the_location_filter_does_not_reveal_a_hidden_location(pii_version, data_scientist,
