@@ -29,6 +29,9 @@ class InventoryConfig(AppConfig):
                                     "inventory.view_accessevent",
                                     "Views of sensitive records, downloads, exports, searches"))
         InventoryConfig._register_catalogue_navigation()
+        from inventory.views_lifecycle import register_lifecycle_navigation
+
+        register_lifecycle_navigation()
         register_counter(Counter(
             label="Failed job runs (7 days)",
             queryset=lambda user: JobRun.objects.filter(

@@ -5,7 +5,7 @@ Route names follow `inventory:<model>_list|_detail|_add|_edit|_delete` (CONVENTI
 
 from django.urls import path
 
-from inventory import views, views_versions
+from inventory import views, views_lifecycle, views_versions
 
 app_name = "inventory"
 
@@ -39,4 +39,11 @@ urlpatterns = [
     path("job-runs/", views.JobRunListView.as_view(), name="jobrun_list"),
     path("job-runs/<int:pk>/", views.JobRunDetailView.as_view(), name="jobrun_detail"),
     path("access-events/", views.AccessEventListView.as_view(), name="accessevent_list"),
+    # Retention, deprecation and deployments (issue 4)
+    path("legal-holds/", views_lifecycle.LegalHoldListView.as_view(), name="legalhold_list"),
+    path("purge-records/", views_lifecycle.PurgeRecordListView.as_view(),
+         name="purgerecord_list"),
+    path("deprecation-notices/", views_lifecycle.DeprecationNoticeListView.as_view(),
+         name="deprecationnotice_list"),
+    path("deployments/", views_lifecycle.DeploymentListView.as_view(), name="deployment_list"),
 ]
