@@ -82,3 +82,27 @@ def test_graph_zoom_select_expand_and_click_through(browser):
     browser.click("[data-action=open]", "lineage-open-record")
     assert browser.path.startswith(reverse("inventory:dataset_detail",
                                            args=[registered.dataset_id]))
+
+
+def test_findings_and_reproducibility_pages_are_accessible(browser):
+    from inventory.services.versions import model_version_datasets_link
+    from tests.factories.catalogue import ModelVersionFactory
+    from tests.factories.lineage import IntegrityFindingFactory
+
+    data = DatasetVersionFactory(dataset__name="loans-applications-clean", sha256="1" * 64)
+    version = ModelVersionFactory(training_environment="")
+    model_version_datasets_link(version=version, actor=None, reason="t",
+                                links=[{"dataset_version": data, "role": "train"}])
+    IntegrityFindingFactory(dataset_version=data)
+    UserFactory(username="ines", roles=[Role.AUDITOR])
+    browser.login("ines")
+    browser.open(reverse("lineage:finding_list"), "lineage-findings")
+    assert "Checksum mismatch" in browser.text("main")
+    violations = browser.axe_violations()
+    assert violations == [], format_violations(violations)
+    browser.open(reverse("lineage:reproducibility", args=[version.pk]), "reproducibility")
+    assert "Not reproducible as recorded" in browser.text("h1")
+    assert "open integrity finding" in browser.text("[data-testid=reproducibility-table]")
+    violations = browser.axe_violations()
+    assert violations == [], format_violations(violations)
+    assert browser.horizontal_overflow() == 0
