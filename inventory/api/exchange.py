@@ -60,7 +60,7 @@ class InventoryExportView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("section", str, many=True,
-                                     enum=["models", "datasets", "features", "pipelines"])],
+                                     enum=list(exchange.SECTIONS))],
         responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response | HttpResponse:
         from rest_framework.exceptions import ValidationError
@@ -71,8 +71,8 @@ class InventoryExportView(APIView):
         if wanted == "csv":
             if len(sections) != 1:
                 raise ValidationError({"section": [
-                    "A CSV export holds one section: add ?section=models (or datasets, "
-                    "features, pipelines)."]})
+                    "A CSV export holds one section: add ?section= one of "
+                    f"{', '.join(exchange.SECTIONS)}."]})
             text = exchange.inventory_export_csv(user=request.user, section=sections[0])
             access_event_record(request=request, action=AccessAction.EXPORT,
                                 query=request.GET.urlencode(),

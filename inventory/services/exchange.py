@@ -1,16 +1,18 @@
 """Export and import of the inventory for CMDBs and asset registers (issue 4, item 9).
 
-Schema `custodia.inventory/v1` (documented in the README): four sections, `models`,
-`datasets`, `features`, `pipelines`, one object (JSON) or row (CSV) per asset, with the
-columns of `SECTIONS`. People are user names, a team is its slug, a feature's dataset is
+Schema `custodia.inventory/v1` (documented in the README): five sections, `models`,
+`datasets`, `features`, `pipelines` and `model_versions`, one object (JSON) or row (CSV)
+per record, with the columns of `SECTIONS`. People are user names, a team is its slug, a feature's dataset is
 the dataset's name, tags and compliance tags are lists of names (`|`-separated in CSV),
 JSON-valued fields are JSON text in CSV. `READ_ONLY` columns (e.g. `stage`) are exported
 for information and ignored on import. A field the exporting user may not see (the
 datasheet of a sensitive dataset) is left out of JSON and written as `[hidden]` in CSV;
 on import an absent column or `[hidden]` leaves the field as it is.
 
-Import matches rows to assets by name (case-insensitive): a new name is registered, a
-known one updated, through the catalogue services (same rules as every other door).
+Import matches rows to assets by name (case-insensitive), and versions by model name and
+number: a new one is registered, a known one updated, through the catalogue services
+(same rules as every other door: a frozen version never changes, and a new version must
+carry the next number, since Custodia numbers versions without gaps).
 Round-trip safe: importing an export changes nothing (rows equal to the stored asset are
 "unchanged" and write no history). All or nothing: every row is tried in one
 transaction; if any row has errors, the transaction is rolled back and the report lists
@@ -34,7 +36,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from inventory.base.permissions import user_can
-from inventory.models import Dataset, Feature, MLModel, Pipeline, Team
+from inventory.models import FROZEN_STAGES, Dataset, Feature, MLModel, ModelVersion, Pipeline, Team
 
 __all__ = [
     "HIDDEN",
@@ -65,9 +67,17 @@ SECTIONS: dict[str, tuple[type[models.Model], list[str]]] = {
                            "access_frequency", *Dataset.DATASHEET_FIELDS]),
     "features": (Feature, [*_COMMON, "data_type", "dataset", "transformation"]),
     "pipelines": (Pipeline, [*_COMMON, "repository_url", "orchestrator", "schedule"]),
+    # Keyed by (model, version): numbers are Custodia's, so a new row must carry the next one.
+    "model_versions": (ModelVersion, ["model", "version", "stage", "description",
+                                      "artifact_uri", "artifact_sha256", "artifact_size",
+                                      "training_date", "input_schema", "output_schema",
+                                      "evaluation_metrics", "training_environment",
+                                      "inference_requirements", "code_repository",
+                                      "code_commit"]),
 }
 # Exported for information; set by Custodia (promotion, risk officers), ignored on import.
 READ_ONLY = frozenset({"stage"})
+_ORDER = {"model_versions": ("model__name", "version")}
 Actor = AbstractBaseUser | None
 
 
@@ -83,7 +93,7 @@ def _to_json(model_field: models.Field, value: Any) -> Any:
             return None
         if isinstance(value, Team):
             return value.slug
-        if isinstance(value, Dataset):
+        if isinstance(value, Dataset | MLModel):
             return value.name
         return value.get_username()
     if isinstance(value, Decimal):
@@ -123,8 +133,8 @@ def _from_json(model_field: models.Field, value: Any) -> Any:
         target = model_field.related_model
         if target is Team:
             found = Team.objects.filter(slug=value).first()
-        elif target is Dataset:
-            found = Dataset.objects.filter(name__iexact=value).first()
+        elif target in (Dataset, MLModel):
+            found = target.objects.filter(name__iexact=value).first()
         else:
             found = get_user_model().objects.filter(username=value, is_active=True).first()
         if found is None:
@@ -145,6 +155,18 @@ def _from_json(model_field: models.Field, value: Any) -> Any:
             except json.JSONDecodeError as error:
                 raise ValueError(f"JSON text ({error.msg})") from error
         return value
+    if isinstance(model_field, models.IntegerField):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            raise ValueError("a whole number")
+        try:
+            number = int(value) if isinstance(value, int) or csv_text else None
+        except ValueError:
+            number = None
+        if number is None or number < 0:
+            raise ValueError("a whole number")
+        return number
     if isinstance(model_field, models.DecimalField):
         if value in (None, ""):
             return None
@@ -185,7 +207,8 @@ def _visible(model_class: type[models.Model], user):
     queryset = model_class.objects.restrict(user, "view").for_list()
     if model_class is Feature:
         queryset = queryset.select_related("dataset")
-    return queryset.order_by("name")
+    section = next(name for name, (cls, _) in SECTIONS.items() if cls is model_class)
+    return queryset.order_by(*_ORDER.get(section, ("name",)))
 
 
 def inventory_export(*, user, sections: list[str] | None = None) -> dict[str, Any]:
@@ -295,20 +318,12 @@ def _import_row(*, section: str, number: int, row: Any, actor: Actor, reason: st
     if not isinstance(row, dict):
         report.errors.append({**where, "errors": {"row": ["An object of column → value."]}})
         return
+    if model_class is ModelVersion:
+        _import_version_row(where=where, row=row, actor=actor, reason=reason, report=report)
+        return
     name = str(row.get("name") or "").strip()
     where["name"] = name
-    unknown = sorted(set(row) - set(columns))
-    errors: dict[str, list[str]] = {k: [f"Unknown column; the {section} columns are: "
-                                        f"{', '.join(columns)}."] for k in unknown}
-    incoming: dict[str, Any] = {}
-    for column in columns:
-        if column in READ_ONLY or column not in row or row[column] == HIDDEN:
-            continue
-        model_field = model_class._meta.get_field(column)
-        try:
-            incoming[column] = _from_json(model_field, row[column])
-        except ValueError as error:
-            errors[column] = [f"Expected {error}."]
+    incoming, errors = _parse_row(model_class, columns, row, section)
     if not name:
         errors["name"] = ["Every row needs a name."]
     if errors:
@@ -333,6 +348,74 @@ def _import_row(*, section: str, number: int, row: Any, actor: Actor, reason: st
             if actor is not None and not user_can(actor, "change", existing):
                 raise ValidationError(f"You may not change “{existing}”.")
             catalogue.asset_update(asset=existing, actor=actor, reason=reason, data=changed)
+            report.updated.append({**where, "id": existing.pk, "fields": sorted(changed)})
+    except ValidationError as error:
+        report.errors.append({**where, "errors": _row_errors(error)})
+
+
+def _parse_row(model_class, columns: list[str], row: dict, section: str,
+               ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Incoming values as the services take them, and each column's error."""
+    errors: dict[str, list[str]] = {k: [f"Unknown column; the {section} columns are: "
+                                        f"{', '.join(columns)}."]
+                                    for k in sorted(set(row) - set(columns))}
+    incoming: dict[str, Any] = {}
+    for column in columns:
+        if column in READ_ONLY or column not in row or row[column] == HIDDEN:
+            continue
+        try:
+            incoming[column] = _from_json(model_class._meta.get_field(column), row[column])
+        except ValueError as error:
+            errors[column] = [f"Expected {error}."]
+    return incoming, errors
+
+
+def _import_version_row(*, where: dict, row: dict, actor: Actor, reason: str,
+                        report: ImportReport) -> None:
+    """A model version: updated while not frozen, registered when it is the next number."""
+    from inventory.services import catalogue
+
+    _, columns = SECTIONS["model_versions"]
+    incoming, errors = _parse_row(ModelVersion, columns, row, "model_versions")
+    model, number = incoming.pop("model", None), incoming.pop("version", None)
+    where["name"] = f"{row.get('model', '')} v{row.get('version', '')}"
+    if model is None and "model" not in errors:
+        errors["model"] = ["Every version row names its model."]
+    if number is None and "version" not in errors:
+        errors["version"] = ["Every version row has its number."]
+    if errors:
+        report.errors.append({**where, "errors": errors})
+        return
+    existing = ModelVersion.objects.filter(model=model, version=number).first()
+    try:
+        with transaction.atomic():
+            if existing is None:
+                expected = (model.versions.order_by("-version").values_list(
+                    "version", flat=True).first() or 0) + 1
+                if number != expected:
+                    raise ValidationError({"version": [
+                        f"Custodia numbers versions: the next version of “{model}” is "
+                        f"{expected}."]})
+                if actor is not None and not (user_can(actor, "add", model=ModelVersion)
+                                              and user_can(actor, "change", model)):
+                    raise ValidationError(f"You may not register versions of “{model}”.")
+                version = catalogue.model_version_register(model=model, actor=actor,
+                                                           reason=reason, data=incoming)
+                report.created.append({**where, "id": version.pk})
+                return
+            stored = _export_row(existing, columns, actor)
+            changed = {k: v for k, v in incoming.items()
+                       if _to_json_loose(ModelVersion._meta.get_field(k), v) != stored.get(k)}
+            if not changed:
+                report.unchanged += 1
+                return
+            if existing.stage in FROZEN_STAGES:
+                raise ValidationError(f"{existing} reached production and is frozen: "
+                                      f"{', '.join(sorted(changed))} cannot change.")
+            if actor is not None and not user_can(actor, "change", existing):
+                raise ValidationError(f"You may not change “{existing}”.")
+            catalogue.model_version_update(version=existing, actor=actor, reason=reason,
+                                           data=changed)
             report.updated.append({**where, "id": existing.pk, "fields": sorted(changed)})
     except ValidationError as error:
         report.errors.append({**where, "errors": _row_errors(error)})

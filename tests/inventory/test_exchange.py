@@ -76,7 +76,7 @@ def test_csv_round_trip_changes_nothing(inventory, platform_admin):
         rows = exchange.parse_csv(text)
         report = exchange.inventory_import(document={section: rows}, actor=platform_admin,
                                            reason=REASON)
-        assert report.errors == [] and report.unchanged == 1, (section, report.as_dict())
+        assert report.errors == [] and report.unchanged == len(rows), (section, report.as_dict())
     assert history_rows() == before
 
 
@@ -174,3 +174,47 @@ def test_malformed_documents_are_refused(document, field, platform_admin):
 def test_csv_that_is_not_csv():
     with pytest.raises(ValidationError):
         exchange.parse_csv("")
+
+
+def test_model_versions_round_trip_and_import_rules(inventory, platform_admin):
+    from inventory.choices import ModelStage
+    from inventory.models import ModelVersion
+    from tests.factories.catalogue import ModelVersionFactory
+
+    ModelVersionFactory(model=inventory, stage=ModelStage.PRODUCTION, artifact_size=2048)
+    ModelVersionFactory(model=inventory, stage=ModelStage.STAGING)
+    document = exchange.inventory_export(user=platform_admin, sections=["model_versions"])
+    rows = document["model_versions"]
+    assert [(r["model"], r["version"], r["stage"]) for r in rows] == [
+        ("credit-default-xgb", 1, "production"), ("credit-default-xgb", 2, "staging")]
+    history = ModelVersion.history.count()
+
+    report = exchange.inventory_import(document=json.loads(json.dumps(document)),
+                                       actor=platform_admin, reason=REASON)
+    assert (report.errors, report.unchanged) == ([], 2)
+    text = exchange.inventory_export_csv(user=platform_admin, section="model_versions")
+    report = exchange.inventory_import(document={"model_versions": exchange.parse_csv(text)},
+                                       actor=platform_admin, reason=REASON)
+    assert (report.errors, report.unchanged) == ([], 2)
+    assert ModelVersion.history.count() == history
+
+    new = {**rows[1], "version": 3, "artifact_uri": "s3://models/credit/3"}
+    report = exchange.inventory_import(document={"model_versions": [
+        {**rows[0], "artifact_uri": "s3://elsewhere"},           # frozen: refused
+        {**rows[1], "description": "Candidate for Q1"},           # staging: updated
+        {**new, "version": 5},                                    # not the next number
+        new,                                                      # the next number
+    ]}, actor=platform_admin, reason=REASON)
+    rows_in_error = {e["row"]: e["errors"] for e in report.errors}
+    assert set(rows_in_error) == {1, 3}
+    assert "frozen" in rows_in_error[1]["row"][0]
+    assert "next version" in rows_in_error[3]["version"][0]
+    assert ModelVersion.objects.count() == 2, "all or nothing"
+
+    report = exchange.inventory_import(document={"model_versions": [
+        {**rows[1], "description": "Candidate for Q1"}, new]}, actor=platform_admin,
+        reason=REASON)
+    assert report.errors == [] and [r["id"] for r in report.created]
+    assert report.updated[0]["fields"] == ["description"]
+    assert ModelVersion.objects.get(model=inventory, version=3).artifact_uri == (
+        "s3://models/credit/3")
