@@ -34,7 +34,7 @@ run: venv
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py sync_schedules
 	$(RUN_ENV) $(PY) manage.py load_demo_data
-	$(RUN_ENV) PORT=$(PORT) VENV=$(VENV) sh scripts/run-portal.sh
+	$(RUN_ENV) PORT=$(PORT) VENV=$(VENV) bash scripts/run-portal.sh
 
 test: venv node
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
