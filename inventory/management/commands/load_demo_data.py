@@ -1,5 +1,9 @@
 """Load the demo data `make run` shows, and print the demo logins."""
 
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.db import transaction
 
 from inventory.base.commands import AuditedCommand
@@ -18,6 +22,7 @@ class Command(AuditedCommand):
         users = [(name, role) for name, _, role in DEMO_USERS] if logins_only else demo_users_load()
         if not logins_only:
             created = demo_catalogue_load()
+            created.update(_other_apps_demo())
             if any(created.values()):
                 self.stdout.write("Demo catalogue: " + ", ".join(
                     f"{count} {what}" for what, count in created.items()) + " created.")
@@ -25,3 +30,16 @@ class Command(AuditedCommand):
                                              f"{DEMO_PASSWORD}):"))
         for username, role in users:
             self.stdout.write(f"  {username:<8} {role}")
+
+
+def _other_apps_demo() -> dict[str, int]:
+    """Demo data of apps built on the inventory (found as `<app>.demo.demo_load`, so the
+    inventory imports none of them)."""
+    created: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        if config.label == "inventory" or importlib.util.find_spec(f"{config.name}.demo") is None:
+            continue
+        loader = getattr(importlib.import_module(f"{config.name}.demo"), "demo_load", None)
+        if loader is not None:
+            created.update(loader())
+    return created
