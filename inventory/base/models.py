@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .audit import audit_context, describe_actor
-from .permissions import restrict_queryset
+from .permissions import object_permissions_forget, restrict_queryset
 
 __all__ = [
     "AuditedWriteRequired",
@@ -96,6 +98,12 @@ class GovernedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+@receiver(post_delete, dispatch_uid="custodia-forget-object-permissions")
+def _forget_object_permissions(sender, instance, **kwargs) -> None:
+    if isinstance(instance, GovernedModel):
+        object_permissions_forget(instance)
 
 
 def update_audited(

@@ -12,7 +12,13 @@ from __future__ import annotations
 from django.db.models import BigIntegerField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 
-__all__ = ["permission_name", "restrict_queryset", "user_can", "user_has_any_permission"]
+__all__ = [
+    "object_permissions_forget",
+    "permission_name",
+    "restrict_queryset",
+    "user_can",
+    "user_has_any_permission",
+]
 
 STANDARD_ACTIONS = ("view", "add", "change", "delete")
 
@@ -45,6 +51,21 @@ def restrict_queryset(queryset: QuerySet, user, action: str = "view") -> QuerySe
         visible = narrow(queryset, user, action).values("pk")
         restricted = queryset.filter(Q(pk__in=visible) | _granted(user, model, perm))
     return _without_denied(restricted, user, action)
+
+
+def object_permissions_forget(instance: Model) -> None:
+    """Remove the grants and denials of a deleted row: guardian leaves them behind, and a
+    new row that reuses the id would inherit them. Runs after every governed delete."""
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    from inventory.models import PermissionDenial
+
+    content_type = ContentType.objects.get_for_model(instance)
+    object_pk = str(instance.pk)
+    UserObjectPermission.objects.filter(content_type=content_type, object_pk=object_pk).delete()
+    GroupObjectPermission.objects.filter(content_type=content_type, object_pk=object_pk).delete()
+    PermissionDenial.objects.filter(content_type=content_type, object_id=object_pk).delete()
 
 
 def _granted(user, model: type[Model], perm: str) -> Q:

@@ -36,7 +36,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model, QuerySet
-from guardian.models import GroupObjectPermission, UserObjectPermission
+from guardian.models import UserObjectPermission
 
 from inventory.base.audit import audit_context
 from inventory.base.permissions import permission_name, user_can
@@ -229,15 +229,6 @@ def _grant(user, instance: Model, actions: list[str]) -> None:
     )
 
 
-def _forget_grants(instance: Model) -> None:
-    """Remove object grants and denials of a deleted row (guardian leaves them behind)."""
-    content_type = ContentType.objects.get_for_model(instance)
-    object_pk = str(instance.pk)
-    UserObjectPermission.objects.filter(content_type=content_type, object_pk=object_pk).delete()
-    GroupObjectPermission.objects.filter(content_type=content_type, object_pk=object_pk).delete()
-    PermissionDenial.objects.filter(content_type=content_type, object_id=object_pk).delete()
-
-
 def _save(instance: Model, *, reason: str) -> None:
     """Save with the reason on the history row; a lost race on a unique name is a 400."""
     instance._change_reason = reason
@@ -342,14 +333,12 @@ def asset_delete(*, asset: Model, actor: Actor, reason: str) -> None:
                     "record keeping). Deprecate or retire it instead.")
             for version in instance.versions.all():
                 version._change_reason = reason
-                _forget_grants(version)
                 version.delete()
         if isinstance(instance, Dataset) and instance.versions.exists():
             raise ValidationError(
                 f"“{instance.name}” has recorded versions, which models and lineage may refer "
                 "to; it cannot be deleted. Mark it deprecated in its description instead.")
         instance._change_reason = reason
-        _forget_grants(instance)
         instance.delete()
 
 

@@ -394,3 +394,26 @@ def test_admin_history_version_can_be_viewed_but_not_reverted(client, platform_a
     team.refresh_from_db()
     assert team.description == "Approved wording"
     assert team.history.count() == 2
+
+
+def test_deleting_a_governed_row_anywhere_forgets_its_grants_and_denials(model_owner):
+    """Guardian leaves object grants behind; a new row reusing the id must not inherit them.
+    The admin's and the shell's plain delete() are covered, not only the services."""
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import UserObjectPermission
+    from guardian.shortcuts import assign_perm
+
+    from inventory.models import PermissionDenial, Team
+
+    with audit_context(label="test"):
+        team = Team.objects.create(name="Forgetful", slug="forgetful", business_unit="Tests")
+    assign_perm("inventory.change_team", model_owner, team)
+    PermissionDenial.objects.create(content_type=ContentType.objects.get_for_model(Team),
+                                    object_id=str(team.pk), user=model_owner, action="view",
+                                    reason="test")
+    team_pk = team.pk
+    with audit_context(label="test", reason="cleanup"):
+        team.delete()
+
+    assert not UserObjectPermission.objects.filter(object_pk=str(team_pk)).exists()
+    assert not PermissionDenial.objects.filter(object_id=str(team_pk)).exists()
