@@ -473,7 +473,8 @@ def demo_catalogue_load() -> dict[str, int]:
             dataset = Dataset.objects.filter(name__iexact=name).first()
             if dataset is None:
                 actor = users[owner]
-                dataset = catalogue.dataset_create(actor=actor, reason="Registered the dataset", data={
+                dataset = catalogue.asset_create(
+                    model_class=Dataset, actor=actor, reason="Registered the dataset", data={
                     "name": name, "purpose": purpose, "owner": actor,
                     "steward": users.get(steward), "team": teams[team], "domain": domain,
                     "sensitivity": sensitivity, "storage_mode": storage,
@@ -492,7 +493,8 @@ def demo_catalogue_load() -> dict[str, int]:
         for name, team, owner, dataset, data_type, transformation, purpose in DEMO_FEATURES:
             if Feature.objects.filter(name__iexact=name).exists():
                 continue
-            catalogue.feature_create(actor=users[owner], reason="Registered the feature", data={
+            catalogue.asset_create(
+                model_class=Feature, actor=users[owner], reason="Registered the feature", data={
                 "name": name, "purpose": purpose, "owner": users[owner], "team": teams[team],
                 "domain": datasets[dataset].domain, "dataset": datasets[dataset],
                 "data_type": data_type, "transformation": transformation,
@@ -502,7 +504,8 @@ def demo_catalogue_load() -> dict[str, int]:
         for name, team, owner, orchestrator, schedule, purpose in DEMO_PIPELINES:
             if Pipeline.objects.filter(name__iexact=name).exists():
                 continue
-            catalogue.pipeline_create(actor=users[owner], reason="Registered the pipeline", data={
+            catalogue.asset_create(
+                model_class=Pipeline, actor=users[owner], reason="Registered the pipeline", data={
                 "name": name, "purpose": purpose, "owner": users[owner], "team": teams[team],
                 "domain": name.split("-")[0], "orchestrator": orchestrator,
                 "schedule": schedule,

@@ -74,13 +74,7 @@ __all__ = [
     "asset_delete",
     "asset_metadata_gaps",
     "asset_update",
-    "dataset_create",
-    "dataset_delete",
-    "dataset_update",
     "dataset_version_register",
-    "feature_create",
-    "feature_delete",
-    "feature_update",
     "incomplete_assets",
     "missing_metadata_q",
     "mlmodel_classify",
@@ -96,9 +90,6 @@ __all__ = [
     "model_version_update",
     "permission_denial_create",
     "permission_denial_delete",
-    "pipeline_create",
-    "pipeline_delete",
-    "pipeline_update",
     "registration_check",
     "registration_problems",
     "saved_search_create",
@@ -379,51 +370,6 @@ def mlmodel_update(*, model: MLModel, actor: Actor, reason: str, data: dict[str,
 def mlmodel_delete(*, model: MLModel, actor: Actor, reason: str) -> None:
     """Delete a model that never reached production (see `asset_delete`)."""
     asset_delete(asset=model, actor=actor, reason=reason)
-
-
-def dataset_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> Dataset:
-    """Register a dataset (see `asset_create`)."""
-    return asset_create(model_class=Dataset, actor=actor, reason=reason, data=data)
-
-
-def dataset_update(*, dataset: Dataset, actor: Actor, reason: str, data: dict[str, Any]) -> Dataset:
-    """Change a dataset's metadata (see `asset_update`)."""
-    return asset_update(asset=dataset, actor=actor, reason=reason, data=data)
-
-
-def dataset_delete(*, dataset: Dataset, actor: Actor, reason: str) -> None:
-    """Delete a dataset (see `asset_delete`)."""
-    asset_delete(asset=dataset, actor=actor, reason=reason)
-
-
-def feature_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> Feature:
-    """Register a feature (see `asset_create`)."""
-    return asset_create(model_class=Feature, actor=actor, reason=reason, data=data)
-
-
-def feature_update(*, feature: Feature, actor: Actor, reason: str, data: dict[str, Any]) -> Feature:
-    """Change a feature's metadata (see `asset_update`)."""
-    return asset_update(asset=feature, actor=actor, reason=reason, data=data)
-
-
-def feature_delete(*, feature: Feature, actor: Actor, reason: str) -> None:
-    """Delete a feature (see `asset_delete`)."""
-    asset_delete(asset=feature, actor=actor, reason=reason)
-
-
-def pipeline_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> Pipeline:
-    """Register a pipeline (see `asset_create`)."""
-    return asset_create(model_class=Pipeline, actor=actor, reason=reason, data=data)
-
-
-def pipeline_update(*, pipeline: Pipeline, actor: Actor, reason: str, data: dict[str, Any]) -> Pipeline:
-    """Change a pipeline's metadata (see `asset_update`)."""
-    return asset_update(asset=pipeline, actor=actor, reason=reason, data=data)
-
-
-def pipeline_delete(*, pipeline: Pipeline, actor: Actor, reason: str) -> None:
-    """Delete a pipeline (see `asset_delete`)."""
-    asset_delete(asset=pipeline, actor=actor, reason=reason)
 
 
 # --------------------------------------------------------------------------------------

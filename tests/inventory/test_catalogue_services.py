@@ -324,7 +324,7 @@ def test_production_version_is_frozen_for_the_service():
 def test_dataset_with_versions_cannot_be_deleted():
     version = DatasetVersionFactory()
     with pytest.raises(ValidationError):
-        catalogue.dataset_delete(dataset=version.dataset, actor=None, reason="x")
+        catalogue.asset_delete(asset=version.dataset, actor=None, reason="x")
 
 
 def test_dataset_version_numbers_and_schema_check():
