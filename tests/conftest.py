@@ -47,44 +47,17 @@ def _role_user(name: str, role: str):
     return UserFactory(username=name, roles=[role], is_staff=role in Role.STAFF)
 
 
-@pytest.fixture
-def data_scientist(db):
-    return _role_user("data_scientist", Role.DATA_SCIENTIST)
+def _role_fixture(name: str, role: str):
+    @pytest.fixture(name=name)
+    def role_user(db):
+        return _role_user(name, role)
+
+    return role_user
 
 
-@pytest.fixture
-def model_owner(db):
-    return _role_user("model_owner", Role.MODEL_OWNER)
-
-
-@pytest.fixture
-def validator(db):
-    return _role_user("validator", Role.VALIDATOR)
-
-
-@pytest.fixture
-def compliance_officer(db):
-    return _role_user("compliance_officer", Role.COMPLIANCE_OFFICER)
-
-
-@pytest.fixture
-def risk_officer(db):
-    return _role_user("risk_officer", Role.RISK_OFFICER)
-
-
-@pytest.fixture
-def auditor(db):
-    return _role_user("auditor", Role.AUDITOR)
-
-
-@pytest.fixture
-def cab_member(db):
-    return _role_user("cab_member", Role.CAB_MEMBER)
-
-
-@pytest.fixture
-def platform_admin(db):
-    return _role_user("platform_admin", Role.PLATFORM_ADMIN)
+# One fixture per role, named as in ROLE_FIXTURES (`data_scientist`, `auditor`, ...).
+for _name, _role in ROLE_FIXTURES.items():
+    globals()[f"_{_name}_fixture"] = _role_fixture(_name, _role)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ a 409. The views only translate: each calls one service inside `idempotent_call`
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from django.db.models import Model
@@ -53,7 +54,7 @@ __all__ = ["DeploymentReportView", "MetricsAttachView", "PromotionRequestView",
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-class IdempotentView(APIView):
+class IdempotentView(APIView, metaclass=ABCMeta):
     """POST handled once per Idempotency-Key: `perform()` returns (status, body)."""
 
     permission_classes = [IsAuthenticated]
@@ -74,8 +75,9 @@ class IdempotentView(APIView):
             response["Idempotent-Replayed"] = "true" if outcome.replayed else "false"
         return response
 
+    @abstractmethod
     def perform(self, request: Request, **kwargs: Any) -> tuple[int, Any]:
-        raise NotImplementedError
+        """Do the work once; the (status, body) is stored for replays of the same key."""
 
     @staticmethod
     def reason(request: Request, default: str) -> str:
