@@ -92,7 +92,7 @@ def _seed(env: dict[str, str]) -> tuple[str, int]:
         "from django.contrib.auth.models import Group, User\n"
         "from rest_framework.authtoken.models import Token\n"
         "from inventory.models import Team\n"
-        "from inventory.base.audit import audit_context\n"
+        "from core.audit import audit_context\n"
         "with audit_context(label='benchmark', reason='benchmark set-up'):\n"
         "    user, _ = User.objects.get_or_create(username='bench')\n"
         "    user.groups.add(Group.objects.get(name='Model owner'))\n"

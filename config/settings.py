@@ -53,7 +53,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "bootstrap",
-    # Custodia (inventory is the core; the others depend on it, never the reverse)
+    # Custodia, in layers: each app imports only those above it in this list
+    "core",
     "inventory",
     "lineage",
     "governance",
@@ -72,7 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication, so history rows know the request user.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "inventory.base.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "inventory.base.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -205,18 +206,18 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "inventory.base.api.authentication.BearerOrTokenAuthentication",
+        "core.api.authentication.BearerOrTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["inventory.base.api.permissions.CustodiaPermission"],
-    "DEFAULT_PAGINATION_CLASS": "inventory.base.api.pagination.BoundedPageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.CustodiaPermission"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "inventory.base.api.filtering.StrictFilterBackend",
+        "core.api.filtering.StrictFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "inventory.base.api.errors.custodia_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.custodia_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

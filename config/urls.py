@@ -5,12 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from inventory.base import views as base_views
-from inventory.base.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from core.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from core.views import generic as base_views
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 api_v1 = [
+    path("", include("core.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("lineage.api.urls")),
 ]
@@ -22,6 +23,7 @@ urlpatterns = [
         authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True),
         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inventory/", include("core.urls")),
     path("inventory/", include("inventory.urls")),
     path("lineage/", include("lineage.urls")),
     path("admin/", admin.site.urls),
@@ -30,6 +32,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
-handler403 = "inventory.base.views.permission_denied"
-handler404 = "inventory.base.views.page_not_found"
-handler500 = "inventory.base.views.server_error"
+handler403 = "core.views.generic.permission_denied"
+handler404 = "core.views.generic.page_not_found"
+handler500 = "core.views.generic.server_error"

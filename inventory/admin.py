@@ -23,11 +23,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
-from inventory.base.admin import GovernedAdmin, ReadOnlyAdmin
-from inventory.base.permissions import restrict_queryset, user_can
+from core.admin.base import GovernedAdmin
+from core.permissions import restrict_queryset, user_can
 from inventory.choices import ModelStage
 from inventory.models import (
-    AccessEvent,
     AccountingPolicyRule,
     AliasMove,
     ComplianceTag,
@@ -35,52 +34,18 @@ from inventory.models import (
     DatasetVersion,
     Feature,
     InventoryScope,
-    JobRun,
     MetadataStandard,
     MLModel,
     ModelAlias,
     ModelBranch,
     ModelVersion,
     NamingConvention,
-    OutboxMessage,
-    PermissionDenial,
     Pipeline,
     Tag,
     Team,
-    WorkerHeartbeat,
 )
 from inventory.services import catalogue, lifecycle, versions
 from inventory.services.standards import asset_type_for, registration_problems
-
-
-@admin.register(AccessEvent)
-class AccessEventAdmin(ReadOnlyAdmin):
-    list_display = ["occurred_at", "actor", "action", "object_repr", "client_address"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["actor", "object_repr", "query", "path"]
-    date_hierarchy = "occurred_at"
-    list_select_related = ["content_type"]
-
-
-@admin.register(JobRun)
-class JobRunAdmin(ReadOnlyAdmin):
-    list_display = ["id", "name", "status", "progress", "actor", "created_at", "finished_at"]
-    list_filter = ["status", "name"]
-    search_fields = ["name", "actor", "task_id"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdmin):
-    list_display = ["id", "task_name", "status", "attempts", "actor", "created_at", "sent_at",
-                    "completed_at"]
-    list_filter = ["status", "task_name"]
-    search_fields = ["task_name", "actor", "last_error"]
-
-
-@admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(ReadOnlyAdmin):
-    list_display = ["hostname", "last_seen"]
 
 
 # --------------------------------------------------------------------------------------
@@ -211,8 +176,8 @@ class HiddenFieldsAdminMixin:
         dataset = getattr(obj, "dataset", obj)
         if request.method == "GET" and dataset is not None and (
                 getattr(dataset, "is_sensitive", False) or getattr(dataset, "confidential", False)):
-            from inventory.choices import AccessAction
-            from inventory.services.audit import access_event_record
+            from core.choices import AccessAction
+            from core.services.audit import access_event_record
 
             access_event_record(request=request, action=AccessAction.VIEW, obj=obj)
         return response
@@ -595,22 +560,6 @@ class AccountingPolicyRuleAdmin(GovernedAdmin):
     list_display_links = ["name"]
     list_filter = ["classification", "origin", "active"]
     ordering = ["priority", "id"]
-
-
-@admin.register(PermissionDenial)
-class PermissionDenialAdmin(admin.ModelAdmin):
-    """Explicit denials (win over roles and grants); who recorded each is kept."""
-
-    list_display = ["__str__", "action", "user", "group", "reason", "created_by", "created_at"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["reason", "user__username", "group__name", "object_id"]
-    list_select_related = ["content_type", "user", "group", "created_by"]
-    readonly_fields = ["created_by", "created_at"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 # Issue 4: retention, legal holds, deprecation triggers, deployments, webhooks (own module).

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from inventory.base.admin import GovernedAdmin, ReadOnlyAdmin
+from core.admin.base import GovernedAdmin, ReadOnlyAdmin
 from inventory.models import (
     Deployment,
     DeprecationNotice,

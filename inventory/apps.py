@@ -6,48 +6,33 @@ class InventoryConfig(AppConfig):
     verbose_name = "Inventory"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
+        from core.schedules import SCHEDULES
+        from core.tasks import HOUSEKEEPING_JOBS
         from inventory import roles, signals  # noqa: F401
-        from inventory.base import audit  # noqa: F401  (history receivers)
         from inventory.services import webhooks  # noqa: F401  (registry events → webhooks)
-        roles.connect()
+
+        SCHEDULES["Deprecation and archival triggers"] = (
+            "inventory.deprecation_triggers", timedelta(days=1), {})
+        SCHEDULES["Retention purge"] = ("inventory.retention_purge", timedelta(days=1), {})
+        SCHEDULES["Webhook retries"] = ("inventory.webhook_retry_due", timedelta(seconds=30), {})
+        HOUSEKEEPING_JOBS.update({"inventory.webhook_retry_due", "inventory.webhook_deliver"})
         self._register_navigation()
 
     @staticmethod
     def _register_navigation() -> None:
-        from datetime import timedelta
-
-        from django.urls import reverse
-        from django.utils import timezone
-
-        from inventory.base.menu import Counter, MenuItem, register_counter, register_menu_item
-        from inventory.choices import JobStatus
-        from inventory.models import JobRun
-
-        register_menu_item(MenuItem("Monitoring", "Job runs", "inventory:jobrun_list",
-                                    "inventory.view_jobrun", "Background jobs and their progress"))
-        register_menu_item(MenuItem("Governance", "Access log", "inventory:accessevent_list",
-                                    "inventory.view_accessevent",
-                                    "Views of sensitive records, downloads, exports, searches"))
         InventoryConfig._register_catalogue_navigation()
         from inventory.views_lifecycle import register_lifecycle_navigation
 
         register_lifecycle_navigation()
-        register_counter(Counter(
-            label="Failed job runs (7 days)",
-            queryset=lambda user: JobRun.objects.filter(
-                status=JobStatus.FAILED, created_at__gte=timezone.now() - timedelta(days=7)),
-            url=lambda: reverse("inventory:jobrun_list") + "?status=failed",
-            permission="inventory.view_jobrun",
-            help_text="Background jobs that ended in an error and may need a rerun.",
-            attention=True,
-        ))
 
     @staticmethod
     def _register_catalogue_navigation() -> None:
-        """Menu entries and home counters of the catalogue (issue 3)."""
+        """Menu entries and home counters of the catalogue."""
         from django.urls import reverse
 
-        from inventory.base.menu import Counter, MenuItem, register_counter, register_menu_item
+        from core.menu import Counter, MenuItem, register_counter, register_menu_item
         from inventory.choices import ModelStage, Redistribution, RiskTier
         from inventory.models import MLModel
 

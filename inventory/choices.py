@@ -3,28 +3,6 @@
 from django.db import models
 
 
-class AccessAction(models.TextChoices):
-    VIEW = "view", "Viewed"
-    DOWNLOAD = "download", "Downloaded"
-    EXPORT = "export", "Exported"
-    SEARCH = "search", "Searched"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for the broker"
-    SENT = "sent", "Handed to the broker"
-    RUNNING = "running", "Running"
-    DONE = "done", "Completed"
-    FAILED = "failed", "Failed"
-
-
 class AssetType(models.TextChoices):
     """Asset types that metadata standards, naming conventions and scopes apply to."""
 

@@ -1,48 +1,12 @@
-"""Demo data for `make run`: one user per role, and (as the apps grow) a living inventory.
+"""Demo data for `make run`: a living inventory of models, versions, datasets, features and
+pipelines.
 
 Idempotent: running it again changes nothing that is already there.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
-from inventory.roles import Role
-
-DEMO_PASSWORD = "custodia-demo"
-
-DEMO_USERS = [
-    # username, full name, role
-    ("dana", "Dana Scientist", Role.DATA_SCIENTIST),
-    ("omar", "Omar Owner", Role.MODEL_OWNER),
-    ("vera", "Vera Validator", Role.VALIDATOR),
-    ("carla", "Carla Compliance", Role.COMPLIANCE_OFFICER),
-    ("rick", "Rick Risk", Role.RISK_OFFICER),
-    ("aude", "Aude Auditor", Role.AUDITOR),
-    ("cabe", "Cabe Board", Role.CAB_MEMBER),
-    ("pat", "Pat Platform", Role.PLATFORM_ADMIN),
-]
-
-
-def demo_users_load() -> list[tuple[str, str]]:
-    """Create the demo users (one per role). Returns (username, role) pairs."""
-    user_model = get_user_model()
-    created = []
-    for username, full_name, role in DEMO_USERS:
-        first, last = full_name.split(" ", 1)
-        user, is_new = user_model.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org",
-                      "is_staff": role in Role.STAFF},
-        )
-        if is_new:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        user.groups.add(Group.objects.get(name=role))
-        created.append((username, role))
-    return created
-
+from core.demo import DEMO_USERS
 
 # --------------------------------------------------------------------------------------
 # A living catalogue: teams, compliance tags, models with versions, datasets, features,
@@ -423,7 +387,7 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def demo_catalogue_load() -> dict[str, int]:
+def demo_load() -> dict[str, int]:
     """Register the demo catalogue through the catalogue services (idempotent).
 
     Every registration, version and change goes through `inventory.services.catalogue`
@@ -435,8 +399,8 @@ def demo_catalogue_load() -> dict[str, int]:
 
     from django.contrib.auth import get_user_model
 
-    from inventory.base.audit import audit_context
-    from inventory.base.models import update_audited
+    from core.audit import audit_context
+    from core.models.governed import update_audited
     from inventory.models import (
         ComplianceTag,
         Dataset,

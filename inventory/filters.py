@@ -2,7 +2,7 @@
 
 The catalogue filtersets are the one definition of "search the catalogue": the API's
 `StrictFilterBackend`, the dashboards' list views and the CSV exports all bind the same
-class, so a filter that works in one place works in every place (issue 3, item 7).
+class, so a filter that works in one place works in every place.
 Their form labels are written for compliance staff, because the dashboards render the
 filterset's form as it is.
 """
@@ -20,9 +20,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from inventory.choices import (
-    AccessAction,
     AssetClassification,
-    JobStatus,
     ModelStage,
     Origin,
     PurposeCategory,
@@ -32,12 +30,10 @@ from inventory.choices import (
     StorageMode,
 )
 from inventory.models import (
-    AccessEvent,
     ComplianceTag,
     Dataset,
     DatasetVersion,
     Feature,
-    JobRun,
     MLModel,
     ModelVersion,
     Pipeline,
@@ -46,12 +42,10 @@ from inventory.models import (
 
 __all__ = [
     "SEARCH_CONFIG",
-    "AccessEventFilterSet",
     "AssetFilterSet",
     "DatasetFilterSet",
     "DatasetVersionFilterSet",
     "FeatureFilterSet",
-    "JobRunFilterSet",
     "MLModelFilterSet",
     "MetricCondition",
     "MetricFilter",
@@ -60,41 +54,6 @@ __all__ = [
     "asset_search",
     "parse_metric_conditions",
 ]
-
-
-# --------------------------------------------------------------------------------------
-# Operational records
-# --------------------------------------------------------------------------------------
-class JobRunFilterSet(django_filters.FilterSet):
-    name = django_filters.CharFilter()
-    status = django_filters.MultipleChoiceFilter(choices=JobStatus.choices)
-    created_after = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte", label="Queued from",
-        help_text="Date and time, e.g. 2026-01-31T09:00")
-    created_before = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="lt", label="Queued before")
-
-    class Meta:
-        model = JobRun
-        fields = ["name", "status"]
-
-
-class AccessEventFilterSet(django_filters.FilterSet):
-    action = django_filters.MultipleChoiceFilter(choices=AccessAction.choices)
-    actor = django_filters.CharFilter(lookup_expr="icontains", label="Who (contains)")
-    user_id = django_filters.NumberFilter(label="User id")
-    object_type = django_filters.CharFilter(field_name="content_type__model", label="Record type",
-                                            help_text="e.g. mlmodel, datasetversion")
-    object_id = django_filters.CharFilter(label="Record id")
-    occurred_after = django_filters.IsoDateTimeFilter(
-        field_name="occurred_at", lookup_expr="gte", label="From",
-        help_text="Date and time, e.g. 2026-01-31T09:00")
-    occurred_before = django_filters.IsoDateTimeFilter(
-        field_name="occurred_at", lookup_expr="lt", label="Before")
-
-    class Meta:
-        model = AccessEvent
-        fields = ["action", "actor", "user_id", "object_type", "object_id"]
 
 
 # --------------------------------------------------------------------------------------
@@ -321,7 +280,7 @@ class RankedOrderingFilter(django_filters.OrderingFilter):
 
 
 class MLModelFilterSet(AssetFilterSet):
-    """Search the model catalogue (issue 3, item 7): every filter of the API and dashboards."""
+    """Search the model catalogue: every filter of the API and dashboards."""
 
     stage = django_filters.MultipleChoiceFilter(choices=ModelStage.choices, label="Stage")
     risk_tier = django_filters.MultipleChoiceFilter(choices=RiskTier.choices, label="Risk tier")

@@ -138,7 +138,7 @@ class MLModelForm(forms.ModelForm):
         if self.instance.pk:
             # After registration, risk and compliance officers set these (the service
             # refuses others); show them read-only rather than let an edit be refused.
-            from inventory.base.permissions import user_can
+            from core.permissions import user_can
 
             for name, codename, who in (
                     ("risk_tier", "set_risk_tier_mlmodel", "risk officers"),

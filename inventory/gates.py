@@ -91,7 +91,7 @@ def promotion_problems(request: PromotionRequest) -> list[str]:
 
 def permission_gate(request: PromotionRequest) -> list[str]:
     """Promotion needs `inventory.promote_mlmodel` on the model, held by role or granted."""
-    from inventory.base.permissions import user_can
+    from core.permissions import user_can
 
     if request.actor is None:
         return ["A promotion into staging or production needs a person (or a pipeline "

@@ -8,9 +8,6 @@ that was rolled back. Every one carries `actor` (a user or None for system work)
 
 from django.dispatch import Signal
 
-# Sent when a background job run ends; kwargs: job_run.
-job_run_finished = Signal()
-
 # A model version was registered; kwargs: version, actor, reason.
 model_version_registered = Signal()
 

@@ -35,10 +35,6 @@ urlpatterns = [
     path("saved-searches/", views.SavedSearchCreateView.as_view(), name="savedsearch_add"),
     path("saved-searches/<int:pk>/delete/", views.SavedSearchDeleteView.as_view(),
          name="savedsearch_delete"),
-    # Jobs and evidence
-    path("job-runs/", views.JobRunListView.as_view(), name="jobrun_list"),
-    path("job-runs/<int:pk>/", views.JobRunDetailView.as_view(), name="jobrun_detail"),
-    path("access-events/", views.AccessEventListView.as_view(), name="accessevent_list"),
     # Retention, deprecation and deployments (issue 4)
     path("legal-holds/", views_lifecycle.LegalHoldListView.as_view(), name="legalhold_list"),
     path("purge-records/", views_lifecycle.PurgeRecordListView.as_view(),

@@ -1,6 +1,5 @@
 """Dashboards of the inventory app: the catalogue (models, datasets, features, pipelines),
-registration, completeness, licences, the risk register, saved searches, job runs and the
-access log.
+registration, completeness, licences, the risk register and saved searches.
 
 Views only translate and delegate: reads go through `restrict(user, action)` and the shared
 filtersets, writes through `inventory.services.catalogue` (CONVENTIONS.md, "One rule, every door").
@@ -20,22 +19,21 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from inventory.base.permissions import user_can, user_has_any_permission
-from inventory.base.tables import Column
-from inventory.base.views import ObjectDetailView, ObjectListView, RestrictedViewMixin
-from inventory.choices import AccessAction, JobStatus, ModelStage, Origin, Redistribution, RiskTier
+from core.choices import AccessAction
+from core.history import history_entries
+from core.permissions import user_can, user_has_any_permission
+from core.services.audit import access_event_record
+from core.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
+from inventory.choices import ModelStage, Origin, Redistribution, RiskTier
 from inventory.filters import (
-    AccessEventFilterSet,
     DatasetFilterSet,
     FeatureFilterSet,
-    JobRunFilterSet,
     MLModelFilterSet,
     PipelineFilterSet,
 )
 from inventory.forms import CompletenessFilterForm, MLModelDeleteForm, MLModelForm, SavedSearchForm
-from inventory.models import AccessEvent, Dataset, Feature, JobRun, MLModel, Pipeline, SavedSearch
+from inventory.models import Dataset, Feature, MLModel, Pipeline, SavedSearch
 from inventory.services import catalogue
-from inventory.services.audit import access_event_record
 from inventory.services.standards import (
     asset_metadata_gaps,
     field_label,
@@ -50,71 +48,8 @@ from inventory.tables import (
     PIPELINE_COLUMNS,
     RISK_BADGES,
     STAGE_BADGES,
-    history_entries,
     screen_columns,
 )
-
-JOB_STATUS_BADGES = {
-    JobStatus.QUEUED: "secondary", JobStatus.RUNNING: "primary",
-    JobStatus.SUCCEEDED: "success", JobStatus.FAILED: "danger",
-}
-
-
-class JobRunListView(ObjectListView):
-    model = JobRun
-    filterset_class = JobRunFilterSet
-    title = "Job runs"
-    description = ("Every background job run: reconciliations, integrity checks, reports and "
-                   "housekeeping, with who started it and how it ended.")
-    empty_message = "No job has run yet. Scheduled jobs appear here once a worker picks them up."
-    default_sort = "-created_at"
-    columns = [
-        Column("pk", "Run", sort="id", link=True),
-        Column("name", "Job", sort="name"),
-        Column("status", "Status", sort="status", badge=JOB_STATUS_BADGES),
-        Column(lambda run: f"{run.progress} %", "Progress"),
-        Column("actor", "Started by", sort="actor"),
-        Column("created_at", "Queued", sort="created_at"),
-        Column("finished_at", "Finished", sort="finished_at"),
-    ]
-
-
-class JobRunDetailView(ObjectDetailView):
-    model = JobRun
-    template_name = "inventory/jobrun_detail.html"
-
-    def get_template_names(self):
-        if self.request.htmx:
-            return ["inventory/_jobrun_progress.html"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["status_badge"] = JOB_STATUS_BADGES.get(self.object.status, "secondary")
-        return context
-
-
-class AccessEventListView(ObjectListView):
-    model = AccessEvent
-    filterset_class = AccessEventFilterSet
-    title = "Access log"
-    description = ("Who viewed sensitive records, downloaded, exported or searched — "
-                   "kept unchangeable, as evidence.")
-    empty_message = "No access has been recorded yet."
-    default_sort = "-occurred_at"
-    columns = [
-        Column("occurred_at", "When", sort="occurred_at"),
-        Column("actor", "Who", sort="actor"),
-        Column("action", "Action", sort="action", badge={
-            "view": "secondary", "download": "warning", "export": "info", "search": "light"}),
-        Column(lambda e: e.object_repr or "—", "Record"),
-        Column("query", "Search or filter"),
-        Column("result_count", "Rows"),
-        Column("client_address", "Client address"),
-    ]
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("content_type")
 
 
 # --------------------------------------------------------------------------------------
@@ -811,14 +746,11 @@ class SavedSearchDeleteView(LoginRequiredMixin, View):
             return HttpResponseRedirect(reverse("home"))
 
 __all__ = [
-    "AccessEventListView",
     "CompletenessView",
     "DatasetDetailView",
     "DatasetListView",
     "FeatureDetailView",
     "FeatureListView",
-    "JobRunDetailView",
-    "JobRunListView",
     "LicenceListView",
     "MLModelCreateView",
     "MLModelDeleteView",

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import django_filters
 
-from inventory.base.menu import Counter, MenuItem, register_counter, register_menu_item
-from inventory.base.tables import Column
-from inventory.base.views import ObjectListView
+from core.menu import Counter, MenuItem, register_counter, register_menu_item
+from core.tables import Column
+from core.views.generic import ObjectListView
 from inventory.choices import ModelStage
 from inventory.models import (
     Deployment,
@@ -189,6 +189,6 @@ def register_lifecycle_navigation() -> None:
 
 
 def _visible_notices(user):
-    from inventory.base.permissions import restrict_queryset
+    from core.permissions import restrict_queryset
 
     return restrict_queryset(DeprecationNotice.objects.all(), user, "view").values("pk")

@@ -22,15 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from inventory.base.permissions import user_has_any_permission
-from inventory.base.tables import Column
+from core.permissions import user_has_any_permission
+from core.tables import Column
+from core.views.generic import ObjectListView
 from inventory.choices import ModelStage
 from inventory.filters import ModelVersionFilterSet
 from inventory.models import FROZEN_STAGES, MLModel, ModelBranch, ModelVersion
 from inventory.services import lifecycle, versions
 from inventory.tables import STAGE_BADGES
-
-from .base.views import ObjectListView
 
 __all__ = [
     "LifecycleBoardView",

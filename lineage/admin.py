@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from inventory.base.admin import GovernedAdmin, ReadOnlyAdmin
+from core.admin.base import GovernedAdmin, ReadOnlyAdmin
 from lineage.models import IntegrityFinding, LineageEvent, LineageNode, ResidencyRule
 
 

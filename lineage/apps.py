@@ -8,14 +8,15 @@ class LineageConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from inventory.roles import Role, grant_to_roles
-        from inventory.schedules import SCHEDULES
+        from core.roles import Role, grant_app_to_platform_admin, grant_to_roles
+        from core.schedules import SCHEDULES
         from lineage import signals  # noqa: F401  (checksums of held data on registration)
         from lineage.tasks import REHASH_JOB, RESIDENCY_JOB
 
         # Everyone with a role reads the graph and the findings (records they may not see
         # stay anonymous in it); automation accounts of data scientists and model owners
         # post OpenLineage events.
+        grant_app_to_platform_admin("lineage")
         grant_to_roles(Role.ALL, ["lineage.view_lineagenode", "lineage.view_integrityfinding",
                                   "lineage.view_residencyrule"])
         grant_to_roles((Role.DATA_SCIENTIST, Role.MODEL_OWNER), ["lineage.add_lineagenode"])
@@ -30,7 +31,7 @@ class LineageConfig(AppConfig):
     def _register_navigation() -> None:
         from django.urls import reverse
 
-        from inventory.base.menu import Counter, MenuItem, register_counter, register_menu_item
+        from core.menu import Counter, MenuItem, register_counter, register_menu_item
         from lineage.choices import FindingStatus
         from lineage.models import IntegrityFinding
 

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from inventory.base.models import GovernedModel, GovernedQuerySet
-from inventory.models import DatasetVersion, JobRun, ModelVersion
+from core.models import JobRun
+from core.models.governed import GovernedModel, GovernedQuerySet
+from inventory.models import DatasetVersion, ModelVersion
 from lineage.choices import EdgeKind, FindingKind, FindingStatus, NodeType, RunState
 
 __all__ = [

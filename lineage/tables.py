@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inventory.base.tables import Column
+from core.tables import Column
 
 FINDING_BADGES = {"open": "danger", "resolved": "success"}
 KIND_BADGES = {"checksum_mismatch": "danger", "missing_file": "danger",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inventory.base.jobs import JobContext, custodia_job
+from core.jobs import JobContext, custodia_job
 from lineage.services.integrity import held_artifacts_rehash
 from lineage.services.residency import residency_check
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from inventory.base.views import ObjectListView, RestrictedViewMixin
+from core.views.generic import ObjectListView, RestrictedViewMixin
 from inventory.models import ModelVersion
 from lineage import graph
 from lineage.api.serializers import node_summary

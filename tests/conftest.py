@@ -6,7 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from inventory.roles import Role
+from core.roles import Role
 from tests.factories import UserFactory
 
 ROLE_FIXTURES = {

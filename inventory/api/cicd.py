@@ -25,12 +25,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.errors import Conflict
+from core.audit import audit_context
+from core.permissions import user_can
+from core.services.idempotency import (
+    IdempotencyConflict,
+    idempotent_call,
+    request_fingerprint,
+)
 from inventory.api.lifecycle import DeploymentSerializer, MetricObservationSerializer
 from inventory.api.serializers import ModelVersionSerializer
 from inventory.api.views import _version_data as version_service_data
-from inventory.base.api.errors import Conflict
-from inventory.base.audit import audit_context
-from inventory.base.permissions import user_can
 from inventory.models import (
     Deployment,
     DeploymentEnvironment,
@@ -42,11 +47,6 @@ from inventory.models import (
 )
 from inventory.services import catalogue
 from inventory.services.deployments import deployment_report, metric_observations_record
-from inventory.services.idempotency import (
-    IdempotencyConflict,
-    idempotent_call,
-    request_fingerprint,
-)
 
 __all__ = ["DeploymentReportView", "MetricsAttachView", "PromotionRequestView",
            "VersionRegisterView"]

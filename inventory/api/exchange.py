@@ -24,12 +24,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filtering import GENERIC_PARAMETERS
+from core.audit import audit_context
+from core.choices import AccessAction
+from core.services.audit import access_event_record
 from inventory.api.views import CSVRenderer
-from inventory.base.api.filtering import GENERIC_PARAMETERS
-from inventory.base.audit import audit_context
-from inventory.choices import AccessAction
 from inventory.services import exchange
-from inventory.services.audit import access_event_record
 
 __all__ = ["InventoryExportView", "InventoryImportView"]
 

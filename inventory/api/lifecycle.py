@@ -13,9 +13,9 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from inventory.base.api.serializers import GovernedSerializer
-from inventory.base.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
-from inventory.base.audit import audit_context
+from core.api.serializers import GovernedSerializer
+from core.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
+from core.audit import audit_context
 from inventory.models import (
     Dataset,
     DatasetVersion,
@@ -252,7 +252,7 @@ class LegalHoldViewSet(_ServiceViewSet):
             try:
                 hold = retention.legal_hold_release(hold=hold, actor=request.user, reason=reason)
             except ValidationError as error:
-                from inventory.base.api.errors import Conflict
+                from core.api.errors import Conflict
 
                 if hasattr(error, "error_dict"):
                     raise

@@ -11,16 +11,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from inventory.base.api.serializers import GovernedSerializer
+from core.api.serializers import GovernedSerializer
 from inventory.choices import DatasetRole
 from inventory.models import (
     FROZEN_STAGES,
-    AccessEvent,
     ComplianceTag,
     Dataset,
     DatasetVersion,
     Feature,
-    JobRun,
     MLModel,
     ModelAlias,
     ModelBranch,
@@ -32,25 +30,6 @@ from inventory.models import (
 )
 
 User = get_user_model()
-
-
-class JobRunSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = JobRun
-        fields = ["id", "name", "task_id", "parameters", "actor", "status", "progress", "log",
-                  "result", "created_at", "started_at", "finished_at"]
-        read_only_fields = fields
-
-
-class AccessEventSerializer(serializers.ModelSerializer):
-    object_type = serializers.CharField(source="content_type.model", default=None, read_only=True,
-                                        allow_null=True)
-
-    class Meta:
-        model = AccessEvent
-        fields = ["id", "occurred_at", "actor", "action", "object_type", "object_id",
-                  "object_repr", "path", "query", "result_count", "client_address"]
-        read_only_fields = fields
 
 
 # --------------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ from inventory.api import urls_lifecycle, views
 app_name = "inventory-api"
 
 router = DefaultRouter()
-router.register("job-runs", views.JobRunViewSet)
-router.register("access-events", views.AccessEventViewSet)
 router.register("models", views.MLModelViewSet)
 router.register("model-versions", views.ModelVersionViewSet)
 router.register("model-branches", views.ModelBranchViewSet)

@@ -24,30 +24,28 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.api.errors import Conflict, django_validation_error_to_dict
+from core.api.filtering import StrictFilterBackend
+from core.api.viewsets import GovernedViewSet
+from core.audit import audit_context
+from core.choices import AccessAction
+from core.services.audit import access_event_record
 from inventory.api import serializers
-from inventory.base.api.errors import Conflict, django_validation_error_to_dict
-from inventory.base.api.filtering import StrictFilterBackend
-from inventory.base.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
-from inventory.base.audit import audit_context
-from inventory.choices import AccessAction, Redistribution
+from inventory.choices import Redistribution
 from inventory.filters import (
-    AccessEventFilterSet,
     DatasetFilterSet,
     DatasetVersionFilterSet,
     FeatureFilterSet,
-    JobRunFilterSet,
     MLModelFilterSet,
     ModelVersionFilterSet,
     PipelineFilterSet,
 )
 from inventory.models import (
     FROZEN_STAGES,
-    AccessEvent,
     ComplianceTag,
     Dataset,
     DatasetVersion,
     Feature,
-    JobRun,
     MLModel,
     ModelAlias,
     ModelBranch,
@@ -57,25 +55,6 @@ from inventory.models import (
     Team,
 )
 from inventory.services import catalogue, lifecycle, versions
-from inventory.services.audit import access_event_record
-
-
-class JobRunViewSet(RestrictedReadOnlyViewSet):
-    """Background job runs with status, progress and log."""
-
-    queryset = JobRun.objects.all()
-    serializer_class = serializers.JobRunSerializer
-    filterset_class = JobRunFilterSet
-    ordering_fields = ["created_at", "name", "status"]
-
-
-class AccessEventViewSet(RestrictedReadOnlyViewSet):
-    """Who viewed, downloaded, exported or searched what (append-only)."""
-
-    queryset = AccessEvent.objects.select_related("content_type")
-    serializer_class = serializers.AccessEventSerializer
-    filterset_class = AccessEventFilterSet
-    ordering_fields = ["occurred_at", "actor", "action"]
 
 
 # --------------------------------------------------------------------------------------

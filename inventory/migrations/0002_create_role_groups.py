@@ -1,12 +1,12 @@
 """Create the role groups with their permissions (later apps' permissions are added by the
-post-migrate sync in inventory.roles)."""
+post-migrate sync in core.roles)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from inventory.roles import sync_roles
+    from core.roles import sync_roles
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True

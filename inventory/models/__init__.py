@@ -1,15 +1,9 @@
-from .access import *  # noqa: F403
-from .access import __all__ as _access
 from .assets import *  # noqa: F403
 from .assets import __all__ as _assets
-from .audit import *  # noqa: F403
-from .audit import __all__ as _audit
 from .deployments import *  # noqa: F403
 from .deployments import __all__ as _deployments
 from .integrations import *  # noqa: F403
 from .integrations import __all__ as _integrations
-from .jobs import *  # noqa: F403
-from .jobs import __all__ as _jobs
 from .lifecycle import *  # noqa: F403
 from .lifecycle import __all__ as _lifecycle
 from .registry import *  # noqa: F403
@@ -19,5 +13,4 @@ from .standards import __all__ as _standards
 from .versions import *  # noqa: F403
 from .versions import __all__ as _versions
 
-__all__ = [*_access, *_assets, *_audit, *_deployments, *_integrations, *_jobs, *_lifecycle,
-           *_registry, *_standards, *_versions]
+__all__ = [*_assets, *_deployments, *_integrations, *_lifecycle, *_registry, *_standards, *_versions]

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from inventory.base.models import GovernedModel, GovernedQuerySet
+from core.models.governed import GovernedModel, GovernedQuerySet
 from inventory.choices import (
     SENSITIVE_CLASSES,
     AccessFrequency,
@@ -31,6 +31,7 @@ __all__ = [
     "Feature",
     "MLModel",
     "Pipeline",
+    "SavedSearch",
     "Tag",
     "Team",
     "storage_mode_recommendation",
@@ -340,7 +341,7 @@ class Dataset(Asset):
         """Whether `user` may see this dataset's location and datasheet."""
         if not self.is_sensitive:
             return True
-        from inventory.base.permissions import user_can
+        from core.permissions import user_can
 
         return user_can(user, "view_sensitive_dataset", self)
 
@@ -382,3 +383,24 @@ class Pipeline(Asset):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:pipeline_detail", args=[self.pk])
+
+
+class SavedSearch(models.Model):
+    """A user's named filter of a list page, reopened with one click."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="saved_searches")
+    page = models.CharField(max_length=100, help_text="Route name of the list page.")
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["page", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="savedsearch_unique_name",
+                                    violation_error_message="You already have a search with this name."),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

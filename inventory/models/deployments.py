@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from inventory.base.models import GovernedModel, GovernedQuerySet
+from core.models.governed import GovernedModel, GovernedQuerySet
 
 from .assets import MLModel
 from .versions import ModelVersion

@@ -1,8 +1,5 @@
 """CI/CD integration: idempotency keys and outgoing webhooks (issue 4, item 8).
 
-- `IdempotencyRecord`: the first response to a pipeline call made with an
-  `Idempotency-Key`, kept so that a retry gets the same answer instead of a duplicate.
-  It is written in the same transaction as the work, so a failed call leaves no record.
 - `Webhook`: a receiver of registry events, with its signing secret.
 - `WebhookDelivery` / `WebhookAttempt`: one event to one webhook, and every HTTP attempt
   to deliver it (the delivery log shown in the admin).
@@ -18,12 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from inventory.base.models import GovernedModel, GovernedQuerySet
+from core.models.governed import GovernedModel, GovernedQuerySet
 
 __all__ = [
     "WEBHOOK_EVENTS",
     "DeliveryStatus",
-    "IdempotencyRecord",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",
@@ -49,30 +45,6 @@ class DeliveryStatus(models.TextChoices):
     RETRYING = "retrying", "Failed; will be retried"
     SUCCEEDED = "succeeded", "Delivered"
     FAILED = "failed", "Gave up after the last attempt"
-
-
-class IdempotencyRecord(models.Model):
-    """The stored outcome of one (user, operation, key): replayed on a retry."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="+")
-    scope = models.CharField(max_length=100, help_text="The operation, e.g. cicd.register.")
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical request.")
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "scope", "key"],
-                                    name="idempotencyrecord_unique_key",
-                                    violation_error_message="This idempotency key was used."),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key} → {self.response_status}"
 
 
 def _new_secret() -> str:

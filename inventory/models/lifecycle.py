@@ -21,11 +21,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from inventory.base.models import GovernedModel, GovernedQuerySet
+from core.models import JobRun
+from core.models.governed import GovernedModel, GovernedQuerySet
 from inventory.choices import ModelStage
 
 from .assets import ComplianceTag, Dataset, MLModel
-from .jobs import JobRun
 from .versions import DatasetVersion, ModelVersion
 
 __all__ = [

@@ -24,7 +24,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory.base.models import GovernedModel, GovernedQuerySet
+from core.models.governed import GovernedModel, GovernedQuerySet
 from inventory.choices import BranchKind, DatasetRole
 
 from .assets import MLModel

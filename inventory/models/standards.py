@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
-from inventory.base.models import GovernedModel
+from core.models.governed import GovernedModel
 from inventory.choices import (
     AssetClassification,
     AssetType,

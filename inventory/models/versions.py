@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from inventory.base.models import GovernedModel, GovernedQuerySet
+from core.models.governed import GovernedModel, GovernedQuerySet
 from inventory.choices import ModelStage
 
 from .assets import Dataset, MLModel

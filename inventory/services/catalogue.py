@@ -38,8 +38,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Model, QuerySet
 from guardian.models import UserObjectPermission
 
-from inventory.base.audit import audit_context
-from inventory.base.permissions import permission_name, user_can
+from core.audit import audit_context
+from core.models import PermissionDenial
+from core.permissions import permission_name, user_can
 from inventory.choices import AssetType, ModelStage, Redistribution, RiskTier
 from inventory.models import (
     FROZEN_STAGES,
@@ -49,7 +50,6 @@ from inventory.models import (
     Feature,
     MLModel,
     ModelVersion,
-    PermissionDenial,
     Pipeline,
     SavedSearch,
     Tag,

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from inventory.base.audit import audit_context
+from core.audit import audit_context
 from inventory.models import (
     Deployment,
     DeploymentStatus,

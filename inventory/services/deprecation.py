@@ -34,12 +34,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.models import JobRun
 from inventory.choices import ModelStage
 from inventory.models import (
     DeprecationNotice,
     DeprecationRule,
     DeprecationSchedule,
-    JobRun,
     MetricObservation,
     ModelVersion,
     NoticeStatus,
@@ -156,7 +156,7 @@ def _recipients(version: ModelVersion) -> list[dict[str, str]]:
 
 def _notify(finding: Finding, today: datetime.date, job_run: JobRun | None) -> DeprecationNotice:
     """Write the notice and queue the e-mail and the webhook event (after commit)."""
-    from inventory.services.jobs import task_enqueue
+    from core.services.jobs import task_enqueue
     from inventory.services.webhooks import webhook_event_emit
 
     effective = max(finding.due_on, today + datetime.timedelta(days=finding.notice_days))
@@ -285,7 +285,7 @@ def deprecation_rule_create(*, actor, reason: str, data: dict[str, Any]) -> Depr
     Raises:
         ValidationError: field by field; nothing is written.
     """
-    from .records import record_create
+    from core.services.records import record_create
 
     return record_create(model_class=DeprecationRule, actor=actor, reason=reason, data=data)
 
@@ -293,14 +293,14 @@ def deprecation_rule_create(*, actor, reason: str, data: dict[str, Any]) -> Depr
 def deprecation_rule_update(*, rule: DeprecationRule, actor, reason: str,
                             data: dict[str, Any]) -> DeprecationRule:
     """Change a rule; open notices it raised are re-checked (and maybe cancelled) next run."""
-    from .records import record_update
+    from core.services.records import record_update
 
     return record_update(instance=rule, actor=actor, reason=reason, data=data)
 
 
 def deprecation_rule_delete(*, rule: DeprecationRule, actor, reason: str) -> None:
     """Delete a rule (its notices keep their reason; the rule is kept in history)."""
-    from .records import record_delete
+    from core.services.records import record_delete
 
     record_delete(instance=rule, actor=actor, reason=reason)
 
@@ -312,7 +312,7 @@ def deprecation_schedule_create(*, actor, reason: str,
     Raises:
         ValidationError: field by field (archival before deprecation...); nothing is written.
     """
-    from .records import record_create
+    from core.services.records import record_create
 
     return record_create(model_class=DeprecationSchedule, actor=actor, reason=reason, data=data)
 
@@ -322,7 +322,7 @@ def deprecation_schedule_update(*, schedule: DeprecationSchedule, actor, reason:
     """Move the dates; a notice whose date moved out of its window is cancelled next run."""
     from django.core.exceptions import ValidationError as Invalid
 
-    from .records import record_update
+    from core.services.records import record_update
 
     if "model_version" in data and getattr(data["model_version"], "pk",
                                            data["model_version"]) != schedule.model_version_id:
@@ -332,6 +332,6 @@ def deprecation_schedule_update(*, schedule: DeprecationSchedule, actor, reason:
 
 def deprecation_schedule_delete(*, schedule: DeprecationSchedule, actor, reason: str) -> None:
     """Drop a version's plan (open notices from it are cancelled on the next run)."""
-    from .records import record_delete
+    from core.services.records import record_delete
 
     record_delete(instance=schedule, actor=actor, reason=reason)

@@ -35,7 +35,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from inventory.base.permissions import user_can
+from core.permissions import user_can
 from inventory.models import FROZEN_STAGES, Dataset, Feature, MLModel, ModelVersion, Pipeline, Team
 
 __all__ = [

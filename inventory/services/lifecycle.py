@@ -30,8 +30,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from inventory.base.audit import audit_context
-from inventory.base.permissions import user_can
+from core.audit import audit_context
+from core.permissions import user_can
 from inventory.choices import ModelStage
 from inventory.gates import GATED_STAGES, PromotionRequest, promotion_problems
 from inventory.models import FROZEN_STAGES, MLModel, ModelVersion

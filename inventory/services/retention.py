@@ -35,19 +35,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from inventory.base.audit import describe_actor
+from core.audit import describe_actor
+from core.models import JobRun
+from core.services.records import record_create, record_delete, record_update
 from inventory.choices import ModelStage
 from inventory.models import (
     DatasetVersion,
-    JobRun,
     LegalHold,
     ModelVersion,
     PurgeRecord,
     RetainedAssetType,
     RetentionPolicy,
 )
-
-from .records import record_create, record_delete, record_update
 
 __all__ = [
     "ARTIFACT_SCHEME",

@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from inventory.base.audit import audit_context, describe_actor
-from inventory.base.permissions import user_can
+from core.audit import audit_context, describe_actor
+from core.permissions import user_can
 from inventory.choices import BranchKind, DatasetRole, VersioningStrategy
 from inventory.models import (
     FROZEN_STAGES,
@@ -67,7 +67,7 @@ def _grant_author(actor: Actor, obj) -> None:
     """The author of a branch or alias may see, change and delete it (as for versions)."""
     from guardian.shortcuts import assign_perm
 
-    from inventory.base.permissions import permission_name
+    from core.permissions import permission_name
 
     if _user(actor) is None:
         return

@@ -99,7 +99,7 @@ def webhook_event_emit(*, event: str, data: dict[str, Any]) -> list[WebhookDeliv
     Returns:
         The deliveries created (none when no webhook listens).
     """
-    from inventory.services.jobs import task_enqueue
+    from core.services.jobs import task_enqueue
 
     if event not in WebhookEvent.values:
         raise ValueError(f"Unknown webhook event {event!r}")
@@ -198,7 +198,7 @@ def webhook_deliveries_due(*, limit: int = 200) -> int:
     Returns:
         How many deliveries were queued.
     """
-    from inventory.services.jobs import task_enqueue
+    from core.services.jobs import task_enqueue
 
     with transaction.atomic():
         due = list(WebhookDelivery.objects.select_for_update(skip_locked=True).filter(
@@ -224,7 +224,7 @@ def _emit_safely(event: str, data: dict[str, Any]) -> None:
 
 
 def _actor_name(actor) -> str:
-    from inventory.base.audit import describe_actor
+    from core.audit import describe_actor
 
     return describe_actor(actor)
 
@@ -277,7 +277,7 @@ def webhook_create(*, actor, reason: str, data: dict[str, Any]) -> Webhook:
     Raises:
         ValidationError: unknown events, a short secret, a bad URL; nothing is written.
     """
-    from .records import record_create
+    from core.services.records import record_create
 
     return record_create(model_class=Webhook, actor=actor, reason=reason, data=data,
                          created_by=actor if getattr(actor, "is_authenticated", False) else None)
@@ -285,13 +285,13 @@ def webhook_create(*, actor, reason: str, data: dict[str, Any]) -> Webhook:
 
 def webhook_update(*, webhook: Webhook, actor, reason: str, data: dict[str, Any]) -> Webhook:
     """Change a webhook; deliveries already queued keep the payload they were made with."""
-    from .records import record_update
+    from core.services.records import record_update
 
     return record_update(instance=webhook, actor=actor, reason=reason, data=data)
 
 
 def webhook_delete(*, webhook: Webhook, actor, reason: str) -> None:
     """Delete a webhook with its delivery log (its history row keeps the configuration)."""
-    from .records import record_delete
+    from core.services.records import record_delete
 
     record_delete(instance=webhook, actor=actor, reason=reason)

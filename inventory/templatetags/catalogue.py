@@ -2,7 +2,7 @@
 
 from django import template
 
-from inventory.base.permissions import user_has_any_permission
+from core.permissions import user_has_any_permission
 
 register = template.Library()
 

@@ -15,10 +15,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inventory.base.api.filtering import StrictFilterBackend
-from inventory.base.api.permissions import CustodiaPermission
-from inventory.base.api.viewsets import RestrictedReadOnlyViewSet
-from inventory.base.permissions import user_can
+from core.api.filtering import StrictFilterBackend
+from core.api.permissions import CustodiaPermission
+from core.api.viewsets import RestrictedReadOnlyViewSet
+from core.permissions import user_can
 from inventory.choices import ModelStage
 from inventory.models import DatasetVersion, ModelVersion
 from lineage import graph

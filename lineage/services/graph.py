@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from inventory.base.audit import audit_context
+from core.audit import audit_context
 from inventory.models import Dataset, DatasetVersion, ModelVersion
 from lineage import graph
 from lineage.choices import EdgeKind, NodeType
@@ -193,8 +193,8 @@ def visibility_mark(view: GraphView, user) -> None:
 def graph_sensitive_reads_record(request, view: GraphView) -> None:
     """Showing a sensitive or confidential dataset version's node (with its location) is
     an access event, from the API and the dashboard alike."""
-    from inventory.choices import AccessAction
-    from inventory.services.audit import access_event_record
+    from core.choices import AccessAction
+    from core.services.audit import access_event_record
 
     for node in view.nodes:
         version = node.dataset_version

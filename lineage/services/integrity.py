@@ -20,9 +20,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from inventory.base.audit import audit_context
+from core.audit import audit_context
+from core.models import JobRun
 from inventory.choices import StorageMode
-from inventory.models import DatasetVersion, JobRun, ModelVersion
+from inventory.models import DatasetVersion, ModelVersion
 from lineage.choices import FindingKind, FindingStatus
 from lineage.models import IntegrityCheck, IntegrityFinding
 

@@ -90,8 +90,8 @@ def reproducibility_record(*, model_version: ModelVersion, user) -> Reproducibil
 
 def reproducibility_reads_record(request, record: ReproducibilityRecord) -> None:
     """Showing a sensitive or confidential dataset version's location is an access event."""
-    from inventory.choices import AccessAction
-    from inventory.services.audit import access_event_record
+    from core.choices import AccessAction
+    from core.services.audit import access_event_record
 
     for row in record.data:
         dataset = row.version.dataset if row.version is not None else None

@@ -12,7 +12,8 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from inventory.models import Deployment, JobRun, ModelVersion
+from core.models import JobRun
+from inventory.models import Deployment, ModelVersion
 from inventory.models.deployments import DeploymentStatus
 from lineage.choices import FindingKind, FindingStatus
 from lineage.models import IntegrityFinding, ResidencyRule

@@ -106,9 +106,9 @@ def _alias_payload() -> dict:
 
 RESOURCES: list[Resource] = [
     # Evidence records: written by jobs and by the access-event helper, never through the API.
-    Resource(name="job-runs", route="inventory-api:jobrun", factory=JobRunFactory,
+    Resource(name="job-runs", route="core-api:jobrun", factory=JobRunFactory,
              read_only=True, max_list_queries=6),
-    Resource(name="access-events", route="inventory-api:accessevent", factory=AccessEventFactory,
+    Resource(name="access-events", route="core-api:accessevent", factory=AccessEventFactory,
              read_only=True, max_list_queries=6),
     # Branches and aliases of model versions (issue 4): written through the versions service.
     Resource(name="model-branches", route="inventory-api:modelbranch",

@@ -19,9 +19,9 @@ from rest_framework.views import APIView
 
 from config.urls import handler403, handler404, handler500  # noqa: F401  (same error pages)
 from config.urls import urlpatterns as project_urlpatterns
-from inventory.base.api.errors import Conflict
-from inventory.base.api.serializers import GovernedSerializer
-from inventory.base.api.viewsets import GovernedViewSet
+from core.api.errors import Conflict
+from core.api.serializers import GovernedSerializer
+from core.api.viewsets import GovernedViewSet
 from inventory.models import Team
 
 

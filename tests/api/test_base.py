@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from inventory.choices import JobStatus
+from core.choices import JobStatus
 from tests.api.test_contract import error_of
 from tests.factories import AccessEventFactory, JobRunFactory
 

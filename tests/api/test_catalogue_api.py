@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from inventory.choices import AccessAction, ModelStage, RiskTier
-from inventory.models import AccessEvent, MLModel, ModelVersion, SavedSearch
+from core.choices import AccessAction
+from core.models import AccessEvent
+from inventory.choices import ModelStage, RiskTier
+from inventory.models import MLModel, ModelVersion, SavedSearch
 from inventory.services import catalogue
 from inventory.services.standards import registration_problems
 from tests.factories import UserFactory

@@ -6,14 +6,9 @@ import pytest
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from core.models import IdempotencyRecord
 from inventory.choices import ModelStage
-from inventory.models import (
-    Deployment,
-    IdempotencyRecord,
-    MetricObservation,
-    ModelVersion,
-    WebhookDelivery,
-)
+from inventory.models import Deployment, MetricObservation, ModelVersion, WebhookDelivery
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
 from tests.factories.lifecycle import WebhookFactory
 

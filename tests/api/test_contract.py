@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from inventory.base.permissions import permission_name
+from core.permissions import permission_name
 from tests.api.contract import RESOURCES, Resource
 from tests.factories import UserFactory
 
@@ -26,7 +26,7 @@ REASON = "Contract suite: checking that the reason reaches the history"
 
 
 def error_of(response) -> dict:
-    """The one error shape (inventory/base/api/errors.py); fails loudly if it is not there."""
+    """The one error shape (core/api/errors.py); fails loudly if it is not there."""
     body = response.json()
     assert set(body) == {"error"}, body
     error = body["error"]

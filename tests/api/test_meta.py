@@ -26,8 +26,8 @@ def api_routes() -> dict[str, str]:
 
 def test_route_walker_finds_the_evidence_endpoints():
     routes = api_routes()
-    assert "job-runs" in routes["inventory-api:jobrun"]
-    assert "inventory-api:accessevent" in routes
+    assert "job-runs" in routes["core-api:jobrun"]
+    assert "core-api:accessevent" in routes
 
 
 def test_every_api_resource_is_in_the_contract_registry():

@@ -20,7 +20,7 @@ from schemathesis.checks import (
     response_schema_conformance,
 )
 
-from inventory.roles import Role
+from core.roles import Role
 from tests.factories import AccessEventFactory, JobRunFactory, UserFactory
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())

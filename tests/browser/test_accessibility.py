@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from inventory.choices import AccessAction, JobStatus
-from inventory.models import JobRun
-from inventory.roles import Role
-from inventory.services.audit import access_event_record
+from core.choices import AccessAction, JobStatus
+from core.models import JobRun
+from core.roles import Role
+from core.services.audit import access_event_record
 from tests.browser.conftest import format_violations
 from tests.factories import UserFactory
 
@@ -54,7 +54,7 @@ def test_list_page_with_rows_and_filters_is_accessible(browser, compliance_user)
                               progress=100 if status != JobStatus.RUNNING else 40)
     browser.login("cora")
 
-    browser.open(reverse("inventory:jobrun_list") + "?sort=-created_at", "job-runs")
+    browser.open(reverse("core:jobrun_list") + "?sort=-created_at", "job-runs")
 
     assert browser.text("[data-testid=result-count]").startswith("3 results")
     assert browser.exists("[data-testid=object-table] tbody tr")
@@ -67,7 +67,7 @@ def test_access_log_list_is_accessible(browser, compliance_user):
                             result_count=2)
     browser.login("cora")
 
-    browser.open(reverse("inventory:accessevent_list"), "access-log")
+    browser.open(reverse("core:accessevent_list"), "access-log")
 
     assert "2 results" in browser.text("[data-testid=result-count]")
     _assert_accessible(browser)
@@ -75,7 +75,7 @@ def test_access_log_list_is_accessible(browser, compliance_user):
 
 def test_empty_list_is_accessible(browser, compliance_user):
     browser.login("cora")
-    browser.open(reverse("inventory:jobrun_list"), "job-runs-empty")
+    browser.open(reverse("core:jobrun_list"), "job-runs-empty")
     assert "Nothing here yet" in browser.text("main")
     _assert_accessible(browser)
 
@@ -83,7 +83,7 @@ def test_empty_list_is_accessible(browser, compliance_user):
 def test_refused_page_is_accessible(browser):
     UserFactory(username="nobody")
     browser.login("nobody")
-    browser.open(reverse("inventory:accessevent_list"), "access-log-refused")
+    browser.open(reverse("core:accessevent_list"), "access-log-refused")
     assert "not allowed" in browser.text("main h1")
     _assert_accessible(browser)
 
@@ -95,7 +95,7 @@ def test_every_menu_page_is_accessible(browser):
     browser.login("pat")
     links = browser.driver.find_elements("css selector", "#mainnav .dropdown-menu a.dropdown-item")
     urls = sorted({link.get_attribute("href").removeprefix(browser.base_url) for link in links})
-    assert reverse("inventory:jobrun_list") in urls
+    assert reverse("core:jobrun_list") in urls
 
     problems = {}
     for url in urls:

@@ -13,9 +13,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+from core.roles import Role
 from inventory.choices import RiskTier
 from inventory.models import MLModel
-from inventory.roles import Role
 from inventory.services import catalogue
 from tests.browser.conftest import WAIT_SECONDS, format_violations
 from tests.factories import UserFactory

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from selenium.webdriver.support.ui import WebDriverWait
 
-from inventory.choices import JobStatus
-from inventory.models import JobRun
-from inventory.roles import Role
+from core.choices import JobStatus
+from core.models import JobRun
+from core.roles import Role
 from tests.browser.conftest import format_violations
 from tests.factories import JobRunFactory, UserFactory
 
@@ -20,7 +20,7 @@ def test_progress_updates_without_reload_and_stops_when_finished(browser):
                         log="hashed 400 of 1000 artifacts")
     UserFactory(username="quinn", roles=[Role.AUDITOR])
     browser.login("quinn")
-    browser.open(reverse("inventory:jobrun_detail", args=[run.pk]), "job-running")
+    browser.open(reverse("core:jobrun_detail", args=[run.pk]), "job-running")
     assert browser.text("[data-testid=job-status]") == "Running"
     assert browser.find("[role=progressbar]").get_attribute("aria-valuenow") == "40"
     violations = browser.axe_violations()
@@ -45,10 +45,10 @@ def test_progress_updates_without_reload_and_stops_when_finished(browser):
 def test_navigation_marks_the_section_of_the_page(browser):
     UserFactory(username="rae", roles=[Role.COMPLIANCE_OFFICER])
     browser.login("rae")
-    browser.open(reverse("inventory:jobrun_list"), "job-runs")
+    browser.open(reverse("core:jobrun_list"), "job-runs")
     active = browser.driver.find_elements("css selector", "#mainnav .nav-link.active")
     assert [link.text for link in active] == ["Monitoring"]
-    browser.open(reverse("inventory:accessevent_list"), "access-log")
+    browser.open(reverse("core:accessevent_list"), "access-log")
     active = browser.driver.find_elements("css selector", "#mainnav .nav-link.active")
     assert [link.text for link in active] == ["Governance"]
 

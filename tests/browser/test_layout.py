@@ -7,7 +7,7 @@ from django.urls import reverse
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from inventory.roles import Role
+from core.roles import Role
 from tests.factories import AccessEventFactory, JobRunFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -56,10 +56,10 @@ def test_pages_fit_a_tablet_without_sideways_scrolling(browser, page):
         browser.open(reverse("login"), "tablet-login")
     elif page == "403":
         browser.login("norole")
-        browser.open(reverse("inventory:jobrun_list"), "tablet-403")
+        browser.open(reverse("core:jobrun_list"), "tablet-403")
     else:
         browser.login("mo")
-        url = reverse("home") if page == "home" else reverse(f"inventory:{page}")
+        url = reverse("home") if page == "home" else reverse(f"core:{page}")
         browser.open(url, f"tablet-{page}")
 
     assert browser.horizontal_overflow() <= 0

@@ -9,7 +9,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from inventory.roles import Role
+from core.roles import Role
 from lineage.services.openlineage import openlineage_event_ingest
 from tests.browser.conftest import format_violations
 from tests.factories import UserFactory

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from inventory.roles import Role
+from core.roles import Role
 from tests.factories import JobRunFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ def test_login_form_leads_to_dashboard_with_name_and_role(browser):
     assert "Compliance officer" in user_badge
     assert "Welcome, Clara Oswald" in browser.text("main")
     # The role's menu reaches the access log, a governed page this role may open.
-    assert browser.exists(f"a[href='{reverse('inventory:accessevent_list')}']")
+    assert browser.exists(f"a[href='{reverse('core:accessevent_list')}']")
     assert browser.console_errors() == []
 
 
@@ -58,7 +58,7 @@ def test_user_without_role_sees_styled_403_on_a_governed_page(browser):
     browser.login("nobody")
     assert "no role yet" in browser.text("main")
 
-    browser.open(reverse("inventory:jobrun_list"), "job-runs-refused")
+    browser.open(reverse("core:jobrun_list"), "job-runs-refused")
 
     assert "You are not allowed to open this page" in browser.text("main h1")
     assert browser.stylesheet_applied()
@@ -117,7 +117,7 @@ def test_filter_panel_keeps_its_state_in_the_url(browser):
     JobRunFactory(name="rehash-artifacts", status="succeeded")
     UserFactory(username="ivo", roles=[Role.AUDITOR])
     browser.login("ivo")
-    browser.open(reverse("inventory:jobrun_list"), "job-runs")
+    browser.open(reverse("core:jobrun_list"), "job-runs")
     assert "Queued from" in browser.text("[data-testid=filter-form]")  # plain-language labels
 
     Select(browser.find("#id_status")).select_by_value("running")

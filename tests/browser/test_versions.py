@@ -14,9 +14,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from core.roles import Role
 from inventory.choices import ModelStage
 from inventory.models import DeprecationSchedule
-from inventory.roles import Role
 from inventory.services import catalogue
 from inventory.services.lifecycle import model_version_transition
 from inventory.services.versions import model_alias_set, model_branch_create

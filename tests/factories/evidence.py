@@ -2,8 +2,8 @@
 
 import factory
 
-from inventory.choices import AccessAction, JobStatus
-from inventory.models import AccessEvent, JobRun
+from core.choices import AccessAction, JobStatus
+from core.models import AccessEvent, JobRun
 
 
 class JobRunFactory(factory.django.DjangoModelFactory):

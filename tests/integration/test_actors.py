@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from inventory.base.audit import describe_actor
-from inventory.base.commands import AuditedCommand
-from inventory.base.jobs import JobContext, custodia_job
-from inventory.choices import JobStatus
-from inventory.models import JobRun
+from core.audit import describe_actor
+from core.choices import JobStatus
+from core.commands import AuditedCommand
+from core.jobs import JobContext, custodia_job
+from core.models import JobRun
+from core.services.job_runs import job_run_submit
 from inventory.models.assets import Team
-from inventory.services.job_runs import job_run_submit
 from tests.integration.conftest import wait_for, worker
 
 # Only tests with a worker thread need committed data (transaction=True); the rest roll back.

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from inventory.choices import JobStatus
-from inventory.models import WorkerHeartbeat
-from inventory.services.job_runs import job_run_submit
+from core.choices import JobStatus
+from core.models import WorkerHeartbeat
+from core.services.job_runs import job_run_submit
 from tests.integration.conftest import free_port, wait_for, worker
 
 # Only tests with a worker thread need committed data (transaction=True); the rest roll back.
@@ -33,7 +33,7 @@ def test_healthy_after_a_real_worker_ran_the_health_job(client, filesystem_broke
     assert (status, _failing(body)) == (503, {"workers"}), "no worker has reported yet"
 
     with worker():
-        run = job_run_submit(name="inventory.health")
+        run = job_run_submit(name="core.health")
         wait_for(lambda: run.__class__.objects.get(pk=run.pk).status == JobStatus.SUCCEEDED,
                  what="the health job")
 

@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.urls import reverse
 
-from inventory.base.jobs import JobContext, custodia_job
-from inventory.choices import JobStatus
-from inventory.models import JobRun
-from inventory.services.job_runs import job_run_submit
+from core.choices import JobStatus
+from core.jobs import JobContext, custodia_job
+from core.models import JobRun
+from core.services.job_runs import job_run_submit
 from tests.integration.conftest import wait_for, worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def two_steps(job: JobContext) -> dict:
 
 def _page(client, run: JobRun, *, htmx: bool = False) -> str:
     headers = {"HX-Request": "true"} if htmx else {}
-    response = client.get(reverse("inventory:jobrun_detail", args=[run.pk]), headers=headers)
+    response = client.get(reverse("core:jobrun_detail", args=[run.pk]), headers=headers)
     assert response.status_code == 200
     return response.content.decode()
 

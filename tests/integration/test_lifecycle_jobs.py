@@ -14,19 +14,19 @@ from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import timezone
 
-from inventory.choices import JobStatus, ModelStage
+from core.choices import JobStatus
+from core.models import JobRun, OutboxMessage
+from core.services.job_runs import job_run_submit
+from inventory.choices import ModelStage
 from inventory.models import (
     DeliveryStatus,
     DeprecationNotice,
-    JobRun,
     ModelVersion,
     NoticeStatus,
-    OutboxMessage,
     PurgeRecord,
     WebhookDelivery,
 )
 from inventory.services.deprecation import deprecation_run
-from inventory.services.job_runs import job_run_submit
 from inventory.services.retention import retention_purge
 from inventory.services.webhooks import webhook_event_emit
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory

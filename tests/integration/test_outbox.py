@@ -14,10 +14,10 @@ import pytest
 from celery.signals import task_postrun
 
 from config.celery import app as celery_app
-from inventory.choices import JobStatus, OutboxStatus
-from inventory.models import JobRun, OutboxMessage
-from inventory.services.job_runs import job_run_submit
-from inventory.services.jobs import outbox_sweep
+from core.choices import JobStatus, OutboxStatus
+from core.models import JobRun, OutboxMessage
+from core.services.job_runs import job_run_submit
+from core.services.jobs import outbox_sweep
 from tests.integration.conftest import (
     PrivateRedis,
     celery_broker,
@@ -59,12 +59,12 @@ def test_write_during_broker_outage_is_fast_and_work_runs_once_later(
     # The broker works: a first run goes through, so the web process holds a pooled
     # connection when Redis disappears (the realistic case).
     with worker():
-        before = job_run_submit(name="inventory.health")
+        before = job_run_submit(name="core.health")
         wait_for(lambda: _status(before) == JobStatus.SUCCEEDED, what="the first run")
 
     private_broker.stop()
     started = time.monotonic()
-    run = job_run_submit(name="inventory.health")
+    run = job_run_submit(name="core.health")
     elapsed = time.monotonic() - started
 
     assert elapsed < 2, f"a write blocked {elapsed:.1f} s on the unreachable broker"
@@ -94,8 +94,8 @@ def test_write_during_broker_outage_is_fast_and_work_runs_once_later(
                              kwargs={**message.kwargs, "outbox_id": message.pk})
         wait_for(lambda: len(task_results) == 3, what="the duplicate delivery to be processed")
 
-    assert task_results[-1] == ("inventory.health", {"skipped": "this work already ran"})
-    assert [name for name, _ in task_results] == ["inventory.health"] * 3
+    assert task_results[-1] == ("core.health", {"skipped": "this work already ran"})
+    assert [name for name, _ in task_results] == ["core.health"] * 3
     run.refresh_from_db()
     assert (run.status, run.finished_at, run.log) == (JobStatus.SUCCEEDED, first_finish, first_log)
     assert JobRun.objects.count() == 2, "the duplicate must not create a run of its own"
@@ -107,7 +107,7 @@ def test_rolled_back_write_sends_nothing(private_broker: PrivateRedis, task_resu
     from django.db import transaction
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        job_run_submit(name="inventory.health")
+        job_run_submit(name="core.health")
         raise RuntimeError("the request failed after enqueueing")
 
     assert not OutboxMessage.objects.exists() and not JobRun.objects.exists()
@@ -120,7 +120,7 @@ def test_work_the_broker_lost_is_handed_over_again(
     private_broker: PrivateRedis, task_results: list, settings
 ) -> None:
     """Redis restarted without persistence loses its queue; the sweep re-sends what never started."""
-    run = job_run_submit(name="inventory.health")
+    run = job_run_submit(name="core.health")
     message = OutboxMessage.objects.get(kwargs__job_run_id=run.pk)
     assert message.status == OutboxStatus.SENT
 
@@ -145,14 +145,14 @@ def test_frozen_broker_holds_a_write_only_for_the_socket_timeout(
 ) -> None:
     """A Redis that accepts connections but never answers (stopped process, swapping host)."""
     with worker():
-        before = job_run_submit(name="inventory.health")
+        before = job_run_submit(name="core.health")
         wait_for(lambda: _status(before) == JobStatus.SUCCEEDED, what="the first run")
 
     bound = settings.CUSTODIA_REDIS_TRANSPORT_OPTIONS["socket_timeout"] + 1
     private_broker.freeze(at_most=bound + 10)
     try:
         started = time.monotonic()
-        run = job_run_submit(name="inventory.health")
+        run = job_run_submit(name="core.health")
         elapsed = time.monotonic() - started
     finally:
         private_broker.thaw()

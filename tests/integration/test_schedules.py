@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from inventory.schedules import SCHEDULES
+from core.schedules import SCHEDULES
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

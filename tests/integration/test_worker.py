@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from inventory.choices import JobStatus, OutboxStatus
-from inventory.models import JobRun, OutboxMessage, WorkerHeartbeat
-from inventory.services.job_runs import job_run_submit
+from core.choices import JobStatus, OutboxStatus
+from core.models import JobRun, OutboxMessage, WorkerHeartbeat
+from core.services.job_runs import job_run_submit
 from tests.integration.conftest import wait_for, worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def test_submitted_health_job_runs_on_a_real_worker(any_broker: str) -> None:
     assert not WorkerHeartbeat.objects.exists()
 
     with worker():
-        run = job_run_submit(name="inventory.health")
+        run = job_run_submit(name="core.health")
         finished = wait_for(lambda: _finished(run.pk), what="the health job to finish")
 
     assert finished.status == JobStatus.SUCCEEDED, finished.log
@@ -38,7 +38,7 @@ def test_submitted_health_job_runs_on_a_real_worker(any_broker: str) -> None:
 def test_failing_job_is_recorded_as_failed(any_broker: str) -> None:
     """A job that raises ends `failed` with the error in its log; its outbox message too."""
     with worker():
-        run = job_run_submit(name="inventory.prune_job_runs", parameters={"keep_days": "soon"})
+        run = job_run_submit(name="core.prune_job_runs", parameters={"keep_days": "soon"})
         finished = wait_for(lambda: _finished(run.pk), what="the prune job to fail")
 
     assert finished.status == JobStatus.FAILED

@@ -10,12 +10,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from inventory.base.audit import audit_context, current_audit_context, describe_actor
-from inventory.base.models import AuditedWriteRequired, bulk_create_audited, update_audited
-from inventory.choices import AccessAction, JobStatus
-from inventory.models import AccessEvent, JobRun, Team
-from inventory.roles import Role
-from inventory.services.audit import access_event_record
+from core.audit import audit_context, current_audit_context, describe_actor
+from core.choices import AccessAction, JobStatus
+from core.models import AccessEvent, JobRun
+from core.models.governed import AuditedWriteRequired, bulk_create_audited, update_audited
+from core.roles import Role
+from core.services.audit import access_event_record
+from inventory.models import Team
 from tests.factories import AccessEventFactory, JobRunFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -288,11 +289,11 @@ def test_dashboard_search_and_export_are_recorded_with_client_address(client, co
     JobRunFactory(status=JobStatus.SUCCEEDED)
     client.force_login(compliance_officer)
 
-    assert client.get(reverse("inventory:jobrun_list")).status_code == 200
+    assert client.get(reverse("core:jobrun_list")).status_code == 200
     assert not AccessEvent.objects.exists()  # an unfiltered look is not a search
 
-    client.get(reverse("inventory:jobrun_list"), {"status": "failed"})
-    response = client.get(reverse("inventory:jobrun_list"), {"status": "failed", "export": "csv"})
+    client.get(reverse("core:jobrun_list"), {"status": "failed"})
+    response = client.get(reverse("core:jobrun_list"), {"status": "failed", "export": "csv"})
     b"".join(response.streaming_content)
 
     search, export = AccessEvent.objects.order_by("id")
@@ -300,7 +301,7 @@ def test_dashboard_search_and_export_are_recorded_with_client_address(client, co
     assert search.query == "status=failed"
     assert search.client_address == "127.0.0.1"
     assert (export.action, export.result_count) == ("export", 1)
-    assert export.path.startswith(reverse("inventory:jobrun_list"))
+    assert export.path.startswith(reverse("core:jobrun_list"))
 
 
 # --------------------------------------------------------------------------------------
@@ -319,18 +320,18 @@ def staff_auditor(db):
 def test_auditor_sees_evidence_read_only_in_admin(client, staff_auditor, model_name, make):
     obj = make()
     client.force_login(staff_auditor)
-    changelist = client.get(reverse(f"admin:inventory_{model_name}_changelist"))
+    changelist = client.get(reverse(f"admin:core_{model_name}_changelist"))
     assert changelist.status_code == 200
     assert str(obj.pk) in changelist.content.decode() or str(obj) in changelist.content.decode()
 
-    change_url = reverse(f"admin:inventory_{model_name}_change", args=[obj.pk])
+    change_url = reverse(f"admin:core_{model_name}_change", args=[obj.pk])
     page = client.get(change_url)
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="_save"' not in html and "Delete" not in html.split("<main", 1)[-1]
 
-    assert client.get(reverse(f"admin:inventory_{model_name}_add")).status_code == 403
-    assert client.get(reverse(f"admin:inventory_{model_name}_delete",
+    assert client.get(reverse(f"admin:core_{model_name}_add")).status_code == 403
+    assert client.get(reverse(f"admin:core_{model_name}_delete",
                               args=[obj.pk])).status_code == 403
     assert client.post(change_url, {"actor": "tampered"}).status_code == 403
     model = type(obj)
@@ -341,7 +342,7 @@ def test_auditor_sees_evidence_read_only_in_admin(client, staff_auditor, model_n
 def test_admin_bulk_delete_of_evidence_is_not_offered(client, platform_admin):
     JobRunFactory()
     client.force_login(platform_admin)
-    html = client.get(reverse("admin:inventory_jobrun_changelist")).content.decode()
+    html = client.get(reverse("admin:core_jobrun_changelist")).content.decode()
     assert "delete_selected" not in html
     assert JobRun.objects.count() == 1
 
@@ -351,14 +352,14 @@ def test_staff_without_role_is_refused_evidence_in_admin(client, model_name):
     refused_staff = UserFactory(username="refused-staff", is_staff=True)
     obj = AccessEventFactory() if model_name == "accessevent" else JobRunFactory()
     client.force_login(refused_staff)
-    assert client.get(reverse(f"admin:inventory_{model_name}_changelist")).status_code == 403
-    assert client.get(reverse(f"admin:inventory_{model_name}_change",
+    assert client.get(reverse(f"admin:core_{model_name}_changelist")).status_code == 403
+    assert client.get(reverse(f"admin:core_{model_name}_change",
                               args=[obj.pk])).status_code == 403
 
 
 def test_refused_user_cannot_reach_the_admin(client, refused_user):
     client.force_login(refused_user)
-    response = client.get(reverse("admin:inventory_accessevent_changelist"))
+    response = client.get(reverse("admin:core_accessevent_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response.url
 
@@ -366,7 +367,7 @@ def test_refused_user_cannot_reach_the_admin(client, refused_user):
 def test_data_scientist_may_not_see_the_access_log_in_admin(client, data_scientist):
     AccessEventFactory()
     client.force_login(data_scientist)
-    assert client.get(reverse("admin:inventory_accessevent_changelist")).status_code == 403
+    assert client.get(reverse("admin:core_accessevent_changelist")).status_code == 403
 
 
 # --------------------------------------------------------------------------------------
@@ -403,7 +404,8 @@ def test_deleting_a_governed_row_anywhere_forgets_its_grants_and_denials(model_o
     from guardian.models import UserObjectPermission
     from guardian.shortcuts import assign_perm
 
-    from inventory.models import PermissionDenial, Team
+    from core.models import PermissionDenial
+    from inventory.models import Team
 
     with audit_context(label="test"):
         team = Team.objects.create(name="Forgetful", slug="forgetful", business_unit="Tests")

@@ -180,8 +180,7 @@ def test_changelist_query_count_is_constant_with_object_grants_only(client):
 
 @pytest.mark.parametrize("name", ["mlmodel", "modelversion", "dataset", "datasetversion", "feature",
                                   "pipeline", "team", "compliancetag", "tag", "metadatastandard",
-                                  "namingconvention", "inventoryscope", "accountingpolicyrule",
-                                  "permissiondenial"])
+                                  "namingconvention", "inventoryscope", "accountingpolicyrule"])
 def test_admin_pages_render(client, platform_admin, name):
     from django.contrib.auth import get_user_model
 

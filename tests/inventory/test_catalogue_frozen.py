@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from inventory.base.models import update_audited
+from core.models.governed import update_audited
 from inventory.choices import ModelStage
 from inventory.models import MLModel, ModelVersion
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory

@@ -14,9 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from inventory.choices import AccessAction, ModelStage, Origin, Redistribution, RiskTier
-from inventory.models import AccessEvent, MetadataStandard, MLModel, SavedSearch
-from inventory.roles import Role
+from core.choices import AccessAction
+from core.models import AccessEvent
+from core.roles import Role
+from inventory.choices import ModelStage, Origin, Redistribution, RiskTier
+from inventory.models import MetadataStandard, MLModel, SavedSearch
 from inventory.services import catalogue
 from tests.factories import UserFactory
 from tests.factories.catalogue import (

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.demo import demo_users_load
 from inventory.choices import ModelStage, Origin, Redistribution
-from inventory.demo import DEMO_MODELS, DEMO_TEAMS, demo_catalogue_load, demo_users_load
+from inventory.demo import DEMO_MODELS, DEMO_TEAMS, demo_load
 from inventory.models import Dataset, Feature, MLModel, ModelVersion, Pipeline, Team
 from inventory.services.standards import incomplete_assets
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo(db):
     demo_users_load()
-    return demo_catalogue_load()
+    return demo_load()
 
 
 def test_demo_catalogue_is_realistic(demo):
@@ -49,7 +50,7 @@ def test_demo_history_names_the_demo_user_and_the_command(demo):
 def test_loading_the_demo_twice_changes_nothing(demo):
     counts = (MLModel.objects.count(), ModelVersion.objects.count(), Dataset.objects.count(),
               MLModel.history.count())
-    assert demo_catalogue_load() == {"teams": 0, "models": 0, "versions": 0, "datasets": 0,
+    assert demo_load() == {"teams": 0, "models": 0, "versions": 0, "datasets": 0,
                                      "features": 0, "pipelines": 0}
     call_command("load_demo_data", verbosity=0)
     assert counts == (MLModel.objects.count(), ModelVersion.objects.count(),

@@ -9,16 +9,10 @@ from django.core import mail
 from django.db import IntegrityError
 from django.utils import timezone
 
-from inventory.base.audit import audit_context
+from core.audit import audit_context
+from core.models import OutboxMessage
 from inventory.choices import ModelStage
-from inventory.models import (
-    DeprecationNotice,
-    ModelVersion,
-    NoticeStatus,
-    OutboxMessage,
-    TriggerKind,
-    WebhookDelivery,
-)
+from inventory.models import DeprecationNotice, ModelVersion, NoticeStatus, TriggerKind, WebhookDelivery
 from inventory.services.deprecation import deprecation_notice_send, deprecation_run
 from tests.factories import UserFactory
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory

@@ -14,9 +14,9 @@ from tests.factories import AccessEventFactory, JobRunFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "jobrun": (JobRunFactory, "inventory:jobrun_list", "admin:inventory_jobrun_changelist"),
-    "accessevent": (AccessEventFactory, "inventory:accessevent_list",
-                    "admin:inventory_accessevent_changelist"),
+    "jobrun": (JobRunFactory, "core:jobrun_list", "admin:core_jobrun_changelist"),
+    "accessevent": (AccessEventFactory, "core:accessevent_list",
+                    "admin:core_accessevent_changelist"),
 }
 # Ceilings per request. The admin's is higher because its sidebar asks, once per registered
 # model, whether the user holds any grant on it: constant in rows, growing with the models.
@@ -68,5 +68,5 @@ def test_grant_only_user_gets_404_for_an_ungranted_job_run(client):
     hidden, granted = JobRunFactory(), JobRunFactory()
     _grant(user, "jobrun", [granted])
     client.force_login(user)
-    assert client.get(reverse("inventory:jobrun_detail", args=[granted.pk])).status_code == 200
-    assert client.get(reverse("inventory:jobrun_detail", args=[hidden.pk])).status_code == 404
+    assert client.get(reverse("core:jobrun_detail", args=[granted.pk])).status_code == 200
+    assert client.get(reverse("core:jobrun_detail", args=[hidden.pk])).status_code == 404

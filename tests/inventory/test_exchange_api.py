@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from inventory.choices import AccessAction
-from inventory.models import AccessEvent, MLModel
+from core.choices import AccessAction
+from core.models import AccessEvent
+from inventory.models import MLModel
 from tests.factories.catalogue import MLModelFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

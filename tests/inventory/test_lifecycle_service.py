@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from guardian.shortcuts import assign_perm
 
+from core.audit import audit_context
 from inventory import gates
-from inventory.base.audit import audit_context
 from inventory.choices import ModelStage
 from inventory.services.lifecycle import (
     STAGE_ORDER,

@@ -27,7 +27,7 @@ def test_home_shows_role_and_navigation(client, compliance_officer):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Compliance officer" in html
-    assert reverse("inventory:accessevent_list") in html
+    assert reverse("core:accessevent_list") in html
 
 
 def test_home_empty_state_for_user_without_role(client, refused_user):
@@ -39,7 +39,7 @@ def test_home_empty_state_for_user_without_role(client, refused_user):
 
 def test_refused_user_gets_styled_403(client, refused_user):
     client.force_login(refused_user)
-    response = client.get(reverse("inventory:jobrun_list"))
+    response = client.get(reverse("core:jobrun_list"))
     assert response.status_code == 403
     assert "You are not allowed to open this page" in response.content.decode()
 

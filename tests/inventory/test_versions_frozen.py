@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from inventory.base.models import AuditedWriteRequired, update_audited
+from core.models.governed import AuditedWriteRequired, update_audited
 from inventory.choices import ModelStage
 from inventory.models import ModelVersion, ModelVersionDataset
 from inventory.services import catalogue

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from inventory.choices import ModelStage
-from inventory.models import DeliveryStatus, OutboxMessage, WebhookDelivery
+from inventory.models import DeliveryStatus, WebhookDelivery
 from inventory.services import webhooks
 from inventory.services.lifecycle import model_version_transition
 from tests.factories.catalogue import ModelVersionFactory
@@ -147,8 +148,8 @@ def test_only_http_receivers():
 
 
 def test_old_idempotency_keys_are_forgotten(settings, data_scientist):
-    from inventory.models import IdempotencyRecord
-    from inventory.services.idempotency import idempotency_prune
+    from core.models import IdempotencyRecord
+    from core.services.idempotency import idempotency_prune
 
     settings.CUSTODIA_IDEMPOTENCY_KEEP_DAYS = 7
     old = IdempotencyRecord.objects.create(user=data_scientist, scope="s", key="old",

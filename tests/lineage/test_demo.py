@@ -2,9 +2,10 @@
 
 import pytest
 
-from inventory.base.audit import audit_context
+from core.audit import audit_context
+from core.demo import demo_users_load
 from inventory.choices import ModelStage
-from inventory.demo import demo_catalogue_load, demo_users_load
+from inventory.demo import demo_load as inventory_demo_load
 from lineage.demo import demo_load
 from lineage.models import LineageEdge, LineageEvent, LineageNode
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_lineage_links_production_versions_to_their_data_once():
     with audit_context(label="command:load_demo_data"):
         demo_users_load()
-        demo_catalogue_load()
+        inventory_demo_load()
         first = demo_load()
         second = demo_load()
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from inventory.choices import JobStatus
-from inventory.models import JobRun
-from inventory.schedules import SCHEDULES
-from inventory.services.job_runs import job_run_submit
+from core.choices import JobStatus
+from core.models import JobRun
+from core.schedules import SCHEDULES
+from core.services.job_runs import job_run_submit
 from lineage.models import IntegrityFinding
 from lineage.tasks import REHASH_JOB
 from tests.integration.conftest import wait_for, worker

@@ -14,7 +14,7 @@ from openlineage.client.facet_v2 import column_lineage_dataset, schema_dataset
 from openlineage.client.transport.http import HttpConfig, HttpTransport
 from rest_framework.authtoken.models import Token
 
-from inventory.roles import Role
+from core.roles import Role
 from lineage.models import ColumnLineage, LineageEdge, LineageEvent, LineageNode
 from tests.factories import UserFactory
 

@@ -62,7 +62,7 @@ def test_reproducibility_record_flags_changes_and_gaps(platform_admin, api_clien
     changed = DatasetVersionFactory(sha256="2" * 64)
     tampered = DatasetVersionFactory(sha256="3" * 64)
     version = _trained(same, changed, tampered, training_environment="")
-    from inventory.base.models import update_audited
+    from core.models.governed import update_audited
 
     update_audited(DatasetVersion.objects.filter(pk=changed.pk), reason="t", sha256="4" * 64)
     IntegrityFindingFactory(dataset_version=tampered)

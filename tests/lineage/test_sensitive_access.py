@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from core.models import AccessEvent
 from inventory.choices import Sensitivity
-from inventory.models import AccessEvent
 from inventory.services import catalogue
 from lineage.choices import NodeType
 from lineage.models import LineageNode

@@ -1,0 +1,95 @@
+"""Admin bases: the same permission rules and services as the API and the dashboards."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.audit import audit_context
+from core.permissions import restrict_queryset, user_can
+
+
+class RestrictedAdminMixin:
+    """Changelists show only permitted rows; object pages check object permissions."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        restricted = restrict_queryset(queryset, request.user, "view")
+        for_list = getattr(restricted, "for_list", None)
+        return for_list() if for_list else restricted
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_view_permission(request) or self._any(request, "view")
+        return user_can(request.user, "view", obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request) or self._any(request, "change")
+        return user_can(request.user, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return user_can(request.user, "delete", obj)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._any(request, "view")
+
+    def _any(self, request, action: str) -> bool:
+        from core.permissions import user_has_any_permission
+
+        return user_has_any_permission(request.user, action, self.model)
+
+
+class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
+    """History-aware admin whose writes run in an audit context and through services.
+
+    Subclasses override `save_with_service`/`delete_with_service`; a service's
+    `ValidationError` becomes a message, never a 500.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Old versions may be looked at, never saved back: simple-history's
+        SIMPLE_HISTORY_REVERT_DISABLED only hides the button, and a revert would restore an
+        approved state without an approval (CONVENTIONS.md, known pitfalls)."""
+        if request.method not in ("GET", "HEAD") and self.revert_disabled(request):
+            raise PermissionDenied("Reverting from the history is disabled; make a change instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason") or (
+            "Changed in the admin" if change else "Created in the admin")
+        with audit_context(user=request.user, reason=reason):
+            self.save_with_service(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with audit_context(user=request.user, reason="Deleted in the admin"):
+            try:
+                self.delete_with_service(request, obj)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_with_service(self, request, obj, form, change) -> None:
+        obj.save()
+
+    def delete_with_service(self, request, obj) -> None:
+        obj.delete()
+
+
+class ReadOnlyAdmin(RestrictedAdminMixin, admin.ModelAdmin):
+    """Evidence records: visible, never added, changed or deleted from the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

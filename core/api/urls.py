@@ -1,0 +1,13 @@
+"""Routes of the platform API under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from core.api import views
+
+app_name = "core-api"
+
+router = SimpleRouter()
+router.register("job-runs", views.JobRunViewSet)
+router.register("access-events", views.AccessEventViewSet)
+
+urlpatterns = router.urls

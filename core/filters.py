@@ -1,0 +1,42 @@
+"""FilterSets of the platform's records (job runs, access events), shared by API and dashboards."""
+
+from __future__ import annotations
+
+import django_filters
+
+from core.choices import AccessAction, JobStatus
+from core.models import AccessEvent, JobRun
+
+__all__ = ["AccessEventFilterSet", "JobRunFilterSet"]
+
+
+class JobRunFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter()
+    status = django_filters.MultipleChoiceFilter(choices=JobStatus.choices)
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label="Queued from",
+        help_text="Date and time, e.g. 2026-01-31T09:00")
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", label="Queued before")
+
+    class Meta:
+        model = JobRun
+        fields = ["name", "status"]
+
+
+class AccessEventFilterSet(django_filters.FilterSet):
+    action = django_filters.MultipleChoiceFilter(choices=AccessAction.choices)
+    actor = django_filters.CharFilter(lookup_expr="icontains", label="Who (contains)")
+    user_id = django_filters.NumberFilter(label="User id")
+    object_type = django_filters.CharFilter(field_name="content_type__model", label="Record type",
+                                            help_text="e.g. mlmodel, datasetversion")
+    object_id = django_filters.CharFilter(label="Record id")
+    occurred_after = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="gte", label="From",
+        help_text="Date and time, e.g. 2026-01-31T09:00")
+    occurred_before = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="lt", label="Before")
+
+    class Meta:
+        model = AccessEvent
+        fields = ["action", "actor", "user_id", "object_type", "object_id"]
