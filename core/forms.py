@@ -1,10 +1,12 @@
-"""Login with a cool-down after repeated failures (Django has no login throttling)."""
+"""Forms of the platform: sign-in with a cool-down after repeated failures (Django has no login
+throttling), and the one helper that shows a service's problems as form errors."""
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
 from core.services.audit import client_address
 
@@ -48,3 +50,18 @@ class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthent
         **AdminAuthenticationForm.error_messages,
         "throttled": ThrottledAuthenticationForm.error_messages["throttled"],
     }
+
+
+def form_errors_from(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's `ValidationError` next to the fields it names; what names no field of
+    this form goes on top of the form, prefixed with the field's label (never a 500)."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            target = name if name in form.fields else None
+            for message in messages:
+                if target is None and name != "__all__":
+                    message = f"{name.replace('_', ' ').capitalize()}: {message}"
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.choices import AccessAction
+from core.forms import form_errors_from
 from core.history import history_entries
 from core.permissions import user_can, user_has_any_permission
 from core.services.audit import access_event_record
@@ -430,20 +431,6 @@ class PipelineDetailView(AssetDetailView):
 # --------------------------------------------------------------------------------------
 # Registering, editing and deleting a model (the dashboard door of the catalogue services)
 # --------------------------------------------------------------------------------------
-def _form_errors_from(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names (never a 500)."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages_:
-                if target is None and name != "__all__":
-                    message = f"{name.replace('_', ' ').capitalize()}: {message}"
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class MLModelFormView(RestrictedViewMixin, FormView):
     """Shared by register and edit: the form re-displays everything typed when refused."""
 
@@ -482,7 +469,7 @@ class MLModelFormView(RestrictedViewMixin, FormView):
         try:
             obj = self.save(form)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
             return self.form_invalid(form)
         return HttpResponseRedirect(obj.get_absolute_url())
 
@@ -542,7 +529,7 @@ class MLModelDeleteView(MLModelEditView):
             catalogue.mlmodel_delete(model=self.object, actor=self.request.user,
                                      reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Deleted the model \u201c{name}\u201d.")
         return HttpResponseRedirect(reverse("inventory:mlmodel_list"))

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.audit import audit_context
+from core.exceptions import ConflictError
 from core.permissions import restrict_queryset, user_can
+from core.services.records import record_delete, record_save
 
 
 class RestrictedAdminMixin:
@@ -46,8 +48,9 @@ class RestrictedAdminMixin:
 class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
     """History-aware admin whose writes run in an audit context and through services.
 
-    Subclasses override `save_with_service`/`delete_with_service`; a service's
-    `ValidationError` becomes a message, never a 500.
+    By default rows are saved and deleted through the generic record services; subclasses
+    with rules across rows override `save_with_service`/`delete_with_service` to call their
+    own. A service's `ValidationError` or `ConflictError` becomes a message, never a 500.
     """
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -59,8 +62,7 @@ class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("change_reason") or (
-            "Changed in the admin" if change else "Created in the admin")
+        reason = self.reason_for(form, change)
         with audit_context(user=request.user, reason=reason):
             self.save_with_service(request, obj, form, change)
 
@@ -68,7 +70,7 @@ class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
         with audit_context(user=request.user, reason="Deleted in the admin"):
             try:
                 self.delete_with_service(request, obj)
-            except ValidationError as error:
+            except (ValidationError, ConflictError) as error:
                 self.message_user(request, "; ".join(error.messages), messages.ERROR)
 
     def delete_queryset(self, request, queryset):
@@ -76,10 +78,15 @@ class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
             self.delete_model(request, obj)
 
     def save_with_service(self, request, obj, form, change) -> None:
-        obj.save()
+        record_save(obj, actor=request.user, reason=self.reason_for(form, change))
 
     def delete_with_service(self, request, obj) -> None:
-        obj.delete()
+        record_delete(instance=obj, actor=request.user, reason="Deleted in the admin")
+
+    @staticmethod
+    def reason_for(form, change: bool) -> str:
+        return form.cleaned_data.get("change_reason") or (
+            "Changed in the admin" if change else "Created in the admin")
 
 
 class ReadOnlyAdmin(RestrictedAdminMixin, admin.ModelAdmin):

@@ -4,17 +4,21 @@
                "fields": {"name": ["..."]}}}
 
 Django `ValidationError`s raised by model validation or services become 400s with the
-same per-field messages the admin and the dashboards show.
+same per-field messages the admin and the dashboards show; a service's `ConflictError`, and a
+delete the database refuses because other rows refer to the record, become 409s.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from core.exceptions import ConflictError, conflict_from_protected
 
 NON_FIELD = "non_field_errors"
 
@@ -43,6 +47,10 @@ def custodia_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, ConflictError):
+        exc = Conflict(exc.message)
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict(conflict_from_protected(exc).message)
     response = exception_handler(exc, context)
     if response is None:
         return None

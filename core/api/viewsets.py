@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from core.audit import audit_context
 from core.permissions import user_can
+from core.services.records import record_create, record_delete, record_update
 
 
 class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -64,15 +65,14 @@ class GovernedViewSet(RestrictedReadOnlyViewSet, viewsets.ModelViewSet):
         if not user_can(self.request.user, action, instance):
             raise PermissionDenied("The result of this change would be outside your permissions.")
 
-    # Hooks: resources override these to call their services.
+    # Hooks: by default the generic record services; resources with rules across rows
+    # override them to call their own services.
     def create_object(self, data: dict, *, reason: str):
-        return self.get_serializer().Meta.model.objects.create(**data)
+        return record_create(model_class=self.get_serializer().Meta.model,
+                             actor=self.request.user, reason=reason, data=data)
 
     def update_object(self, instance, data: dict, *, reason: str):
-        for field, value in data.items():
-            setattr(instance, field, value)
-        instance.save()
-        return instance
+        return record_update(instance=instance, actor=self.request.user, reason=reason, data=data)
 
     def delete_object(self, instance, *, reason: str) -> None:
-        instance.delete()
+        record_delete(instance=instance, actor=self.request.user, reason=reason)

@@ -1,9 +1,9 @@
-"""Create, change and delete simple governed configuration records (issue 4).
+"""Create, change and delete governed records: the generic write path.
 
-Retention policies, legal holds, deprecation rules and schedules, and webhooks have no
-rules across rows beyond their model's `clean()` and constraints; these three functions
-are the one write path their services build on, so each write validates the whole row,
-runs in a transaction and leaves a history row with the actor and the reason.
+Records with no rules across rows beyond their model's `clean()` and constraints (retention
+policies, legal holds, deprecation rules, webhooks...) are written through these functions,
+and the base viewset and base admin call them by default, so each write validates the whole
+row once, runs in a transaction and leaves a history row with the actor and the reason.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError, RestrictedError
 
 from core.audit import audit_context
+from core.exceptions import conflict_from_protected
 
-__all__ = ["record_apply", "record_create", "record_delete", "record_update"]
+__all__ = ["record_apply", "record_create", "record_delete", "record_save", "record_update"]
 
 Actor = AbstractBaseUser | None
 M = TypeVar("M", bound=Model)
@@ -32,7 +33,12 @@ def record_apply(instance: Model, data: dict[str, Any]) -> None:
             setattr(instance, name, value)
 
 
-def _save(instance: M, *, actor: Actor, reason: str) -> M:
+def record_save(instance: M, *, actor: Actor, reason: str) -> M:
+    """Validate the whole row (`full_clean`) and save it, with its history row.
+
+    Raises:
+        ValidationError: field by field; nothing is written.
+    """
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance.full_clean()
         instance._change_reason = reason
@@ -49,7 +55,7 @@ def record_create(*, model_class: type[M], actor: Actor, reason: str, data: dict
     """
     instance = model_class(**managed)
     record_apply(instance, data)
-    return _save(instance, actor=actor, reason=reason)
+    return record_save(instance, actor=actor, reason=reason)
 
 
 def record_update(*, instance: M, actor: Actor, reason: str, data: dict[str, Any]) -> M:
@@ -61,11 +67,18 @@ def record_update(*, instance: M, actor: Actor, reason: str, data: dict[str, Any
     with transaction.atomic():
         locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
         record_apply(locked, data)
-        return _save(locked, actor=actor, reason=reason)
+        return record_save(locked, actor=actor, reason=reason)
 
 
 def record_delete(*, instance: Model, actor: Actor, reason: str) -> None:
-    """Delete `instance`; its history keeps every field, the actor and the reason."""
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        instance._change_reason = reason
-        instance.delete()
+    """Delete `instance`; its history keeps every field, the actor and the reason.
+
+    Raises:
+        ConflictError: other records still refer to it (they are named); nothing is deleted.
+    """
+    try:
+        with transaction.atomic(), audit_context(user=actor, reason=reason):
+            instance._change_reason = reason
+            instance.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise conflict_from_protected(error, obj=instance) from error
