@@ -154,6 +154,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
 # How long a worker may stay silent before /healthz reports it missing.
 CUSTODIA_WORKER_HEARTBEAT_MAX_AGE = env.int("CUSTODIA_WORKER_HEARTBEAT_MAX_AGE", default=120)
+# Workers /healthz expects by name (e.g. celery@web1); empty: every worker seen lately.
+CUSTODIA_EXPECTED_WORKERS = env.list("CUSTODIA_EXPECTED_WORKERS", default=[])
+# A worker that died without stopping is reported missing this long, then forgotten.
+CUSTODIA_WORKER_FORGET_SECONDS = env.int("CUSTODIA_WORKER_FORGET_SECONDS", default=86400)
 # Seconds between outbox sweeps (work whose immediate hand-off to the broker failed).
 CUSTODIA_OUTBOX_SWEEP_SECONDS = env.int("CUSTODIA_OUTBOX_SWEEP_SECONDS", default=10)
 # Seconds after which work handed to the broker but never started is handed over again (the

@@ -6,13 +6,14 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 
-from celery.signals import worker_ready
+from celery import current_app
+from celery.signals import worker_ready, worker_shutdown
 from django.utils import timezone
 
 from core.choices import JobStatus
 from core.jobs import JobContext, custodia_job
 from core.models import JobRun
-from core.services.jobs import outbox_sweep, worker_heartbeat_record
+from core.services.jobs import outbox_sweep, worker_heartbeat_forget, worker_heartbeat_record
 
 # Jobs that run every few seconds or minutes: their successful runs are pruned after a while.
 # Apps add theirs in their ready().
@@ -21,9 +22,20 @@ HOUSEKEEPING_JOBS = {"core.health", "core.outbox_sweep"}
 
 @custodia_job("core.health")
 def health(job: JobContext) -> dict:
-    """Prove that beat schedules and a worker runs: record this worker's heartbeat."""
-    heartbeat = worker_heartbeat_record(hostname=job.worker or socket.gethostname())
-    return {"worker": heartbeat.hostname, "at": heartbeat.last_seen.isoformat()}
+    """Prove that beat and the workers run: record a heartbeat for this worker and for every
+    worker that answers a ping, so /healthz can tell which expected worker is missing."""
+    hostnames = sorted({job.worker or socket.gethostname(), *_workers_answering_ping()})
+    for hostname in hostnames:
+        worker_heartbeat_record(hostname=hostname)
+    return {"workers": hostnames}
+
+
+def _workers_answering_ping() -> set[str]:
+    try:
+        replies = current_app.control.ping(timeout=1.0) or []
+    except Exception:  # a transport without broadcast (the embedded filesystem broker)
+        return set()
+    return {hostname for reply in replies for hostname in reply}
 
 
 @custodia_job("core.outbox_sweep")
@@ -46,6 +58,13 @@ def _on_worker_ready(sender=None, **kwargs) -> None:
     """A starting worker announces itself and delivers what waited while it was away."""
     worker_heartbeat_record(hostname=getattr(sender, "hostname", "") or socket.gethostname())
     outbox_sweep()
+
+
+@worker_shutdown.connect
+def _on_worker_shutdown(sender=None, **kwargs) -> None:
+    """A worker stopped on purpose is no longer expected; one that dies keeps its row and is
+    reported missing by /healthz."""
+    worker_heartbeat_forget(hostname=getattr(sender, "hostname", "") or socket.gethostname())
 
 
 @custodia_job("core.idempotency_prune")

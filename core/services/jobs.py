@@ -10,6 +10,7 @@ runs its work once.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,9 @@ __all__ = [
     "outbox_message_finish",
     "outbox_sweep",
     "task_enqueue",
+    "worker_heartbeat_forget",
     "worker_heartbeat_record",
+    "workers_status",
 ]
 
 logger = logging.getLogger(__name__)
@@ -147,6 +150,34 @@ def worker_heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
     return heartbeat
 
 
-def workers_alive() -> list[WorkerHeartbeat]:
-    cutoff = timezone.now() - timezone.timedelta(seconds=settings.CUSTODIA_WORKER_HEARTBEAT_MAX_AGE)
-    return list(WorkerHeartbeat.objects.filter(last_seen__gte=cutoff))
+def worker_heartbeat_forget(*, hostname: str) -> None:
+    """The worker `hostname` stopped on purpose: /healthz no longer expects it."""
+    WorkerHeartbeat.objects.filter(hostname=hostname).delete()
+
+
+def workers_status() -> dict[str, Any]:
+    """Each expected worker and whether it is alive, for /healthz.
+
+    Expected are the workers named in CUSTODIA_EXPECTED_WORKERS, or, when that is empty,
+    every worker that sent a heartbeat in the last CUSTODIA_WORKER_FORGET_SECONDS and did
+    not stop on purpose. A worker is alive when its last heartbeat is younger than
+    CUSTODIA_WORKER_HEARTBEAT_MAX_AGE.
+    """
+    now = timezone.now()
+    alive_after = now - timedelta(seconds=settings.CUSTODIA_WORKER_HEARTBEAT_MAX_AGE)
+    named = list(settings.CUSTODIA_EXPECTED_WORKERS)
+    rows = WorkerHeartbeat.objects.filter(hostname__in=named) if named else \
+        WorkerHeartbeat.objects.filter(
+            last_seen__gte=now - timedelta(seconds=settings.CUSTODIA_WORKER_FORGET_SECONDS))
+    last_seen = {row.hostname: row.last_seen for row in rows}
+    expected = named or sorted(last_seen)
+    alive = [name for name in expected if last_seen.get(name) and last_seen[name] >= alive_after]
+    missing = [name for name in expected if name not in alive]
+    status: dict[str, Any] = {"ok": bool(alive) and not missing, "alive": alive, "missing": missing,
+                              "last_seen": {name: seen.isoformat() for name, seen in last_seen.items()}}
+    if not expected:
+        status["error"] = "no worker has sent a heartbeat"
+    elif missing:
+        status["error"] = (f"no heartbeat in the last {settings.CUSTODIA_WORKER_HEARTBEAT_MAX_AGE} s "
+                           f"from: {', '.join(missing)}")
+    return status

@@ -36,13 +36,15 @@ def test_healthy_after_a_real_worker_ran_the_health_job(client, filesystem_broke
         run = job_run_submit(name="core.health")
         wait_for(lambda: run.__class__.objects.get(pk=run.pk).status == JobStatus.SUCCEEDED,
                  what="the health job")
+        status, body = _health(client)
+        finished_worker = WorkerHeartbeat.objects.get().hostname
 
-    status, body = _health(client)
     assert status == 200, body
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "cache", "broker", "workers"}
     assert _failing(body) == set()
-    assert body["checks"]["workers"]["alive"] == [WorkerHeartbeat.objects.get().hostname]
+    assert body["checks"]["workers"]["alive"] == [finished_worker]
+    assert body["checks"]["workers"]["missing"] == []
 
 
 def test_unreachable_broker_is_named(client, settings) -> None:
@@ -65,7 +67,53 @@ def test_stale_heartbeat_means_no_worker(client) -> None:
 
     assert status == 503
     assert _failing(body) == {"workers"}
-    assert "no worker heartbeat" in body["checks"]["workers"]["error"]
+    assert body["checks"]["workers"]["missing"] == ["worker@gone"]
+    assert "worker@gone" in body["checks"]["workers"]["error"]
+
+
+def test_each_expected_worker_is_reported_and_one_missing_fails_the_check(client) -> None:
+    too_old = timedelta(seconds=settings.CUSTODIA_WORKER_HEARTBEAT_MAX_AGE + 5)
+    WorkerHeartbeat.objects.create(hostname="celery@web1", last_seen=timezone.now())
+    WorkerHeartbeat.objects.create(hostname="celery@web2", last_seen=timezone.now() - too_old)
+
+    status, body = _health(client)
+
+    workers = body["checks"]["workers"]
+    assert status == 503
+    assert (workers["alive"], workers["missing"]) == (["celery@web1"], ["celery@web2"])
+
+
+def test_named_expected_workers_are_checked_even_before_their_first_heartbeat(client, settings) -> None:
+    settings.CUSTODIA_EXPECTED_WORKERS = ["celery@web1", "celery@web3"]
+    WorkerHeartbeat.objects.create(hostname="celery@web1", last_seen=timezone.now())
+    WorkerHeartbeat.objects.create(hostname="celery@other", last_seen=timezone.now())
+
+    status, body = _health(client)
+
+    assert status == 503
+    assert body["checks"]["workers"]["missing"] == ["celery@web3"]
+    settings.CUSTODIA_EXPECTED_WORKERS = ["celery@web1"]
+    assert _health(client)[0] == 200
+
+
+def test_a_worker_forgotten_after_a_day_is_no_longer_expected(client, settings) -> None:
+    settings.CUSTODIA_WORKER_FORGET_SECONDS = 3600
+    WorkerHeartbeat.objects.create(hostname="celery@web1", last_seen=timezone.now())
+    WorkerHeartbeat.objects.create(hostname="celery@crashed",
+                                   last_seen=timezone.now() - timedelta(hours=2))
+
+    assert _health(client)[0] == 200
+
+
+def test_a_worker_stopping_on_purpose_is_no_longer_expected(client) -> None:
+    from core.tasks import _on_worker_shutdown
+
+    WorkerHeartbeat.objects.create(hostname="celery@web1", last_seen=timezone.now())
+    WorkerHeartbeat.objects.create(hostname="celery@web2", last_seen=timezone.now())
+
+    _on_worker_shutdown(sender=type("Worker", (), {"hostname": "celery@web2"})())
+
+    assert list(WorkerHeartbeat.objects.values_list("hostname", flat=True)) == ["celery@web1"]
 
 
 def test_healthz_is_not_redirected_to_https(client, settings) -> None:

@@ -1,13 +1,16 @@
-"""Beat schedules: `manage.py sync_schedules` is idempotent and keeps what an admin edited."""
+"""Beat schedules: `manage.py sync_schedules` is idempotent, keeps what an admin edited and
+removes what code no longer declares."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from core.management.commands.sync_schedules import DECLARED_IN_CODE
 from core.schedules import SCHEDULES
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -57,3 +60,20 @@ def test_admin_edits_to_timing_survive_a_second_sync_but_not_reset() -> None:
     heartbeat.refresh_from_db()
     assert (heartbeat.interval.every, heartbeat.enabled) == (code_every, True)
     assert PeriodicTask.objects.filter(name="Worker heartbeat").count() == 1
+
+
+def test_a_schedule_removed_from_code_is_removed_and_admin_schedules_are_kept(monkeypatch) -> None:
+    monkeypatch.setitem(SCHEDULES, "Old report", ("core.health", timedelta(hours=1), {}))
+    _sync()
+    every_hour, _ = IntervalSchedule.objects.get_or_create(every=3600, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.create(name="Added by an administrator", task="core.health",
+                                interval=every_hour)
+    monkeypatch.delitem(SCHEDULES, "Old report")
+
+    output = _sync()
+
+    assert "removed: Old report" in output
+    assert not PeriodicTask.objects.filter(name="Old report").exists()
+    assert PeriodicTask.objects.filter(name="Added by an administrator").exists()
+    assert sorted(PeriodicTask.objects.filter(description=DECLARED_IN_CODE)
+                  .values_list("name", flat=True)) == sorted(SCHEDULES)

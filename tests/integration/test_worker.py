@@ -23,13 +23,13 @@ def test_submitted_health_job_runs_on_a_real_worker(any_broker: str) -> None:
     with worker():
         run = job_run_submit(name="core.health")
         finished = wait_for(lambda: _finished(run.pk), what="the health job to finish")
+        heartbeat = WorkerHeartbeat.objects.get()
 
     assert finished.status == JobStatus.SUCCEEDED, finished.log
     assert finished.progress == 100
     assert finished.task_id
     assert finished.started_at is not None and finished.finished_at >= finished.started_at
-    heartbeat = WorkerHeartbeat.objects.get()
-    assert finished.result == {"worker": heartbeat.hostname, "at": heartbeat.last_seen.isoformat()}
+    assert finished.result == {"workers": [heartbeat.hostname]}
     message = OutboxMessage.objects.get()
     assert message.status == OutboxStatus.DONE
     assert message.kwargs == {"job_run_id": run.pk}
