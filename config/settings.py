@@ -31,6 +31,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Where Custodia keeps local state in the embedded setup (SQLite file, broker folders,
 # cache) and, by default, held artifacts. Production points these at shared storage.
 VAR_DIR = Path(env.str("CUSTODIA_VAR_DIR", default=str(BASE_DIR / "var")))
+# The organisational unit explicit denials may target (a model with a `members` relation to
+# users); named here so the core app needs no import of the app that defines it.
+CUSTODIA_TEAM_MODEL = "inventory.Team"
 CUSTODIA_ARTIFACT_ROOT = Path(env.str("CUSTODIA_ARTIFACT_ROOT", default=str(VAR_DIR / "artifacts")))
 
 INSTALLED_APPS = [

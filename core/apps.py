@@ -32,6 +32,9 @@ class CoreConfig(AppConfig):
         register_menu_item(MenuItem("Governance", "Access log", "core:accessevent_list",
                                     "core.view_accessevent",
                                     "Views of sensitive records, downloads, exports, searches"))
+        register_menu_item(MenuItem("Governance", "Access denials", "core:permissiondenial_list",
+                                    "core.view_permissiondenial",
+                                    "Records a user, role or team may not see or act on"))
         register_counter(Counter(
             label="Failed job runs (7 days)",
             queryset=lambda user: JobRun.objects.filter(

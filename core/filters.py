@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters
 
 from core.choices import AccessAction, JobStatus
-from core.models import AccessEvent, JobRun
+from core.models import AccessEvent, JobRun, PermissionDenial
 
-__all__ = ["AccessEventFilterSet", "JobRunFilterSet"]
+__all__ = ["AccessEventFilterSet", "JobRunFilterSet", "PermissionDenialFilterSet"]
 
 
 class JobRunFilterSet(django_filters.FilterSet):
@@ -40,3 +40,21 @@ class AccessEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = AccessEvent
         fields = ["action", "actor", "user_id", "object_type", "object_id"]
+
+
+class PermissionDenialFilterSet(django_filters.FilterSet):
+    record_type = django_filters.CharFilter(method="filter_record_type", label="Record type",
+                                            help_text="app_label.model, e.g. inventory.mlmodel")
+    object_id = django_filters.CharFilter(label="Record id")
+    action = django_filters.CharFilter()
+    user = django_filters.CharFilter(field_name="user__username", label="User name")
+    role = django_filters.CharFilter(field_name="group__name", label="Role")
+    team = django_filters.NumberFilter(field_name="team_id", label="Team id")
+
+    class Meta:
+        model = PermissionDenial
+        fields = ["record_type", "object_id", "action", "user", "role", "team"]
+
+    def filter_record_type(self, queryset, name, value):
+        app_label, _, model = value.partition(".")
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model)

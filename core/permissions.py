@@ -94,7 +94,7 @@ def _without_denied(queryset: QuerySet, user, action: str) -> QuerySet:
 
     content_type = ContentType.objects.get_for_model(queryset.model)
     denied = PermissionDenial.objects.filter(
-        Q(user=user) | Q(group__in=user.groups.values("pk")),
+        Q(user=user) | Q(group__in=user.groups.values("pk")) | Q(team__members=user),
         content_type=content_type, action__in={action, "view"},
     ).values(denied_id=Cast("object_id", BigIntegerField()))
     return queryset.exclude(pk__in=denied)

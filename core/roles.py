@@ -49,6 +49,9 @@ def grant_to_roles(roles: tuple[str, ...] | list[str], permissions: list[str]) -
 grant_to_roles(Role.ALL, ["core.view_jobrun"])
 grant_to_roles((Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER),
                ["core.view_accessevent", "core.view_permissiondenial"])
+# Compliance officers restrict access with explicit denials (and lift them).
+grant_to_roles((Role.COMPLIANCE_OFFICER,), ["core.add_permissiondenial",
+                                            "core.delete_permissiondenial"])
 grant_to_roles((Role.PLATFORM_ADMIN,), [
     "auth.view_user", "auth.add_user", "auth.change_user",
     "auth.view_group", "auth.change_group",

@@ -3,11 +3,13 @@ and the serializers of the platform's own records."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.api.errors import django_validation_error_to_dict
-from core.models import AccessEvent, JobRun
+from core.models import AccessEvent, JobRun, PermissionDenial
 
 
 class GovernedSerializer(serializers.ModelSerializer):
@@ -63,3 +65,46 @@ class AccessEventSerializer(serializers.ModelSerializer):
         fields = ["id", "occurred_at", "actor", "action", "object_type", "object_id",
                   "object_repr", "path", "query", "result_count", "client_address"]
         read_only_fields = fields
+
+
+class RecordTypeField(serializers.SlugRelatedField):
+    """A record type as `app_label.model` (e.g. `inventory.mlmodel`)."""
+
+    def __init__(self, **kwargs):
+        from django.contrib.contenttypes.models import ContentType
+
+        kwargs.setdefault("queryset", ContentType.objects.all())
+        super().__init__(slug_field="model", **kwargs)
+
+    def to_internal_value(self, data):
+        from django.contrib.contenttypes.models import ContentType
+
+        app_label, _, model = str(data).partition(".")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        if content_type is None or content_type.model_class() is None:
+            self.fail("does_not_exist", slug_name="record type", value=data)
+        return content_type
+
+    def to_representation(self, obj) -> str:
+        return f"{obj.app_label}.{obj.model}"
+
+
+class PermissionDenialSerializer(GovernedSerializer):
+    """Shape only; the denial service checks the action, the target and the record."""
+
+    record_type = RecordTypeField(source="content_type")
+    user = serializers.SlugRelatedField(slug_field="username", required=False, allow_null=True,
+                                        queryset=get_user_model().objects.filter(is_active=True))
+    role = serializers.SlugRelatedField(source="group", slug_field="name", required=False,
+                                        allow_null=True, queryset=Group.objects.all())
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PermissionDenial
+        fields = ["id", "record_type", "object_id", "action", "user", "role", "team", "reason",
+                  "created_by", "created_at", "change_reason"]
+        read_only_fields = ["created_by", "created_at"]
+
+    def validate(self, attrs):
+        # The service validates the whole denial once (actions depend on the record type).
+        return attrs

@@ -9,5 +9,6 @@ app_name = "core-api"
 router = SimpleRouter()
 router.register("job-runs", views.JobRunViewSet)
 router.register("access-events", views.AccessEventViewSet)
+router.register("permission-denials", views.PermissionDenialViewSet)
 
 urlpatterns = router.urls
