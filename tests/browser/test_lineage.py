@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from core.roles import Role
-from lineage.services.openlineage import openlineage_event_ingest
+from lineage.services.ingestion import openlineage_event_ingest
 from tests.browser.conftest import format_violations
 from tests.factories import UserFactory
 from tests.factories.catalogue import DatasetVersionFactory

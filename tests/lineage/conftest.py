@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage.services.openlineage import openlineage_event_ingest
+from lineage.services.ingestion import openlineage_event_ingest
 from tests.integration.conftest import (  # noqa: F401  (real brokers for the worker tests)
     any_broker,
     filesystem_broker,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.choices import ModelStage
-from lineage import graph
+from lineage.selectors import graph
 from lineage.choices import NodeType
 from lineage.models import LineageNode
 from lineage.services import graph as services
@@ -89,11 +89,11 @@ def test_path_between_two_nodes(ingest):
     raw, prod, _ = _chain(ingest)
     start = _node(NodeType.DATASET, C, f"dataset-versions/{raw.pk}")
     end = _node(NodeType.MODEL_VERSION, C, f"model-versions/{prod.pk}")
-    path = services.nodes_path(source=start, target=end)
+    path = graph.nodes_path(source=start, target=end)
     assert path[0] == start and path[-1] == end and len(path) == 7
-    assert services.nodes_path(source=end, target=start) == path  # found the other way round
+    assert graph.nodes_path(source=end, target=start) == path  # found the other way round
     unrelated = services.node_ensure(node_type=NodeType.DATASET, namespace="ns", name="alone")
-    assert services.nodes_path(source=start, target=unrelated) == []
+    assert graph.nodes_path(source=start, target=unrelated) == []
 
 
 def test_impact_and_path_api(ingest, platform_admin, api_client_for):

@@ -76,7 +76,7 @@ def _bodies(user, version, api_client_for) -> dict[str, str]:
 
 def _link_into_graph(version) -> None:
     from inventory.services.versions import model_version_datasets_link
-    from lineage.services.openlineage import openlineage_event_ingest
+    from lineage.services.ingestion import openlineage_event_ingest
 
     model = ModelVersionFactory()
     model_version_datasets_link(version=model, actor=None, reason="t",
