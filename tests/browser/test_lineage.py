@@ -1,5 +1,5 @@
 """The lineage graph page in Chromium: drawn from the page's data, zoom and pan, select a
-node, expand its neighbours from the API, click through to the record (issue 5)."""
+node, expand its neighbours from the API, click through to the record."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Done-when (issue 5): a user without rights to a PII dataset sees neither its location
+"""A user without rights to a PII dataset sees neither its location
 nor its datasheet, by any path (API, CSV, dashboards, admin, history, lineage graph), and
 every access to it is an access event."""
 
