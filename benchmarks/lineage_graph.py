@@ -2,7 +2,7 @@
 
 Builds, with COPY, a layered provenance graph shaped like real pipelines: alternating
 dataset and run layers, each node fed by a few nodes of the layer before, production model
-versions at the end; then times the queries the API runs (`lineage.graph`), each on
+versions at the end; then times the queries the API runs (`lineage.selectors.graph`), each on
 several random start nodes, and prints the median and worst times.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/custodia_bench_lineage \\
@@ -125,7 +125,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database this benchmark may drop.")
     recreate_database(url)
     setup_django()
-    from lineage import graph
+    from lineage.selectors import graph
 
     started = time.perf_counter()
     built = build_graph(args.edges, args.fan_in, args.layers, args.models, args.seed)

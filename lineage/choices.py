@@ -43,3 +43,11 @@ class FindingKind(models.TextChoices):
 class FindingStatus(models.TextChoices):
     OPEN = "open", "Open"
     RESOLVED = "resolved", "Resolved"
+
+
+class Direction(models.TextChoices):
+    """Which way a graph walk follows the edges from its start."""
+
+    UPSTREAM = "upstream", "Upstream (where it came from)"
+    DOWNSTREAM = "downstream", "Downstream (what it feeds)"
+    BOTH = "both", "Both ways"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from inventory.choices import ModelStage
 from inventory.models import DatasetVersion, ModelVersion
 from lineage.models import CUSTODIA_NAMESPACE
-from lineage.services.openlineage import openlineage_event_ingest
+from lineage.services.ingestion import openlineage_event_ingest
 
 PRODUCER = "https://custodia.example.org/demo"
 SCHEMA_URL = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/definitions/RunEvent"

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from lineage import views
+from lineage.views.graph import LineageGraphView
+from lineage.views.integrity import IntegrityFindingListView
+from lineage.views.reproducibility import ReproducibilityView
 
 app_name = "lineage"
 
 urlpatterns = [
-    path("", views.LineageGraphView.as_view(), name="graph"),
-    path("findings/", views.IntegrityFindingListView.as_view(), name="finding_list"),
-    path("reproducibility/<int:pk>/", views.ReproducibilityView.as_view(),
+    path("", LineageGraphView.as_view(), name="graph"),
+    path("findings/", IntegrityFindingListView.as_view(), name="finding_list"),
+    path("reproducibility/<int:pk>/", ReproducibilityView.as_view(),
          name="reproducibility"),
 ]

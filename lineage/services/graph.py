@@ -1,66 +1,32 @@
-"""Writes and reads of the provenance graph: nodes for Custodia's records, links, queries.
+"""Writes of the provenance graph: nodes for Custodia's records, their links, external
+dependencies, and the access events of showing sensitive nodes.
 
 Nodes and edges are created idempotently (`bulk_create(ignore_conflicts=True)` on their
 unique keys), so the same event or link recorded twice, or by two workers at once,
-leaves one node and one edge.
+leaves one node and one edge. Reads of the graph are in `lineage.selectors.graph`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from core.audit import audit_context
-from inventory.models import Dataset, DatasetVersion, ModelVersion
-from lineage import graph
+from inventory.models import DatasetVersion, ModelVersion
 from lineage.choices import EdgeKind, NodeType
 from lineage.models import CUSTODIA_NAMESPACE, LineageEdge, LineageNode
+from lineage.selectors.graph import GraphView
 
 __all__ = [
-    "GraphView",
     "dataset_version_node",
     "edges_ensure",
     "external_dependency_link",
     "graph_sensitive_reads_record",
-    "impact_analysis",
-    "lineage_graph",
     "model_version_link_unmirror",
     "model_version_links_mirror",
     "model_version_node",
-    "node_by_id",
     "node_ensure",
-    "nodes_path",
-    "parse_node_id",
-    "visibility_mark",
 ]
-
-
-# --------------------------------------------------------------------------------------
-# Nodes and edges
-# --------------------------------------------------------------------------------------
-def parse_node_id(node_id: str) -> tuple[str, str, str]:
-    """`dataset:ns:name` -> (type, namespace, name); names may contain colons.
-
-    Raises:
-        ValidationError: not `<type>:<namespace>:<name>` with a known type.
-    """
-    parts = (node_id or "").split(":", 2)
-    if len(parts) != 3 or not all(parts):
-        raise ValidationError({"nodeId": ["Use <type>:<namespace>:<name>, e.g. "
-                                          "dataset:warehouse:public.loans."]})
-    node_type = parts[0].lower()
-    if node_type not in NodeType.values:
-        raise ValidationError({"nodeId": [f"Unknown node type “{parts[0]}”; choose from "
-                                          f"{', '.join(NodeType.values)}."]})
-    return node_type, parts[1], parts[2]
-
-
-def node_by_id(node_id: str) -> LineageNode | None:
-    node_type, namespace, name = parse_node_id(node_id)
-    return LineageNode.objects.filter(node_type=node_type, namespace=namespace, name=name).first()
 
 
 def node_ensure(*, node_type: str, namespace: str, name: str, **defaults) -> LineageNode:
@@ -139,57 +105,6 @@ def _require_visible(actor, model, pks: list[int], field_name: str) -> None:
         raise ValidationError({field_name: ["No such record, or not visible to you."]})
 
 
-# --------------------------------------------------------------------------------------
-# Reads: the graph around a node, impact, paths (SQL in lineage.graph)
-# --------------------------------------------------------------------------------------
-@dataclass
-class GraphView:
-    """Nodes (with depth and what the reader may see of them) and the edges among them."""
-
-    nodes: list[LineageNode]
-    edges: list[LineageEdge]
-    depths: dict[int, int]
-    visible: dict[int, bool] = field(default_factory=dict)
-    details_visible: dict[int, bool] = field(default_factory=dict)
-    truncated: bool = False
-
-
-def lineage_graph(*, start: LineageNode, depth: int, direction: str, user) -> GraphView:
-    """The graph `depth` edges around `start`; Custodia records the user may not see are
-    kept as anonymous nodes (the shape stays true), their names and locations left out."""
-    walked = graph.walk([start.pk], direction=direction, depth=depth)
-    ids = list(walked.depths)
-    nodes = list(LineageNode.objects.filter(pk__in=ids).select_related(
-        "dataset_version__dataset", "model_version__model").order_by("pk"))
-    edges = list(LineageEdge.objects.filter(source_id__in=ids, target_id__in=ids).order_by("pk"))
-    view = GraphView(nodes=nodes, edges=edges, depths=walked.depths, truncated=walked.truncated)
-    visibility_mark(view, user)
-    return view
-
-
-def visibility_mark(view: GraphView, user) -> None:
-    """Three queries whatever the graph's size: visible dataset versions, those whose
-    details may be seen, visible model versions."""
-    dv_ids = [n.dataset_version_id for n in view.nodes if n.dataset_version_id]
-    mv_ids = [n.model_version_id for n in view.nodes if n.model_version_id]
-    visible_dv = set(DatasetVersion.objects.restrict(user, "view").filter(
-        pk__in=dv_ids).values_list("pk", flat=True)) if dv_ids else set()
-    detailed_dv = set(DatasetVersion.objects.filter(
-        Q(pk__in=visible_dv) & Dataset.details_visible_q(user, "dataset__")).values_list(
-        "pk", flat=True)) if visible_dv else set()
-    visible_mv = set(ModelVersion.objects.restrict(user, "view").filter(
-        pk__in=mv_ids).values_list("pk", flat=True)) if mv_ids else set()
-    for node in view.nodes:
-        if node.dataset_version_id:
-            view.visible[node.pk] = node.dataset_version_id in visible_dv
-            view.details_visible[node.pk] = node.dataset_version_id in detailed_dv
-        elif node.model_version_id:
-            view.visible[node.pk] = node.model_version_id in visible_mv
-            view.details_visible[node.pk] = view.visible[node.pk]
-        else:
-            view.visible[node.pk] = view.details_visible[node.pk] = True
-
-
 def graph_sensitive_reads_record(request, view: GraphView) -> None:
     """Showing a sensitive or confidential dataset version's node (with its location) is
     an access event, from the API and the dashboard alike."""
@@ -201,25 +116,3 @@ def graph_sensitive_reads_record(request, view: GraphView) -> None:
         if version is not None and view.details_visible.get(node.pk) and (
                 version.dataset.is_sensitive or version.dataset.confidential):
             access_event_record(request=request, action=AccessAction.VIEW, obj=version)
-
-
-def impact_analysis(*, start: LineageNode, user, depth: int = graph.MAX_DEPTH,
-                    stages: tuple[str, ...] | None = None):
-    """Production (or `stages`) model versions downstream of `start` that `user` may see."""
-    from inventory.choices import ModelStage
-
-    ids = graph.impacted_model_versions([start.pk], depth=depth,
-                                        stages=stages or (ModelStage.PRODUCTION,))
-    return ModelVersion.objects.restrict(user, "view").filter(pk__in=ids).for_list()
-
-
-def nodes_path(*, source: LineageNode, target: LineageNode, depth: int = 10) -> list[LineageNode]:
-    """The nodes of a shortest path from `source` to `target` following data flow, else
-    the other way round; empty when they are not connected within `depth`."""
-    ids = graph.path_between(source.pk, target.pk, depth=depth)
-    if ids is None:
-        ids = graph.path_between(target.pk, source.pk, depth=depth)
-    if not ids:
-        return []
-    by_id = LineageNode.objects.in_bulk(ids)
-    return [by_id[i] for i in ids]

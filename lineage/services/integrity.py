@@ -158,7 +158,7 @@ def _check_one(check: IntegrityCheck, job_run: JobRun | None, summary: RehashSum
     name = held_storage_name(uri)
     summary.checked += 1
     # Findings never quote the location: a sensitive dataset's location is not for every
-    # reader of findings (issue 5).
+    # reader of findings.
     check.last_checked_at = timezone.now()
     if name is None or not default_storage.exists(name):
         summary.missing += 1

@@ -1,5 +1,5 @@
 """The lineage graph page in Chromium: drawn from the page's data, zoom and pan, select a
-node, expand its neighbours from the API, click through to the record (issue 5)."""
+node, expand its neighbours from the API, click through to the record."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from core.roles import Role
-from lineage.services.openlineage import openlineage_event_ingest
+from lineage.services.ingestion import openlineage_event_ingest
 from tests.browser.conftest import format_violations
 from tests.factories import UserFactory
 from tests.factories.catalogue import DatasetVersionFactory

@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 
 from lineage.models import IntegrityCheck
 from lineage.services.integrity import held_artifacts_rehash, integrity_checks_ensure
-from tests.lineage.test_integrity import held_dataset_version
+from tests.lineage.test_integrity_services import held_dataset_version
 from tests.services import has_postgresql, require
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

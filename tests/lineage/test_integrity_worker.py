@@ -1,4 +1,4 @@
-"""Done-when (issue 5): tampering with a held dataset's bytes is detected by the integrity
+"""Tampering with a held dataset's bytes is detected by the integrity
 job run under a real Celery worker, and shows up as a finding (API included)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from core.services.job_runs import job_run_submit
 from lineage.models import IntegrityFinding
 from lineage.tasks import REHASH_JOB
 from tests.integration.conftest import wait_for, worker
-from tests.lineage.test_integrity import held_dataset_version, tamper
+from tests.lineage.test_integrity_services import held_dataset_version, tamper
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -1,4 +1,4 @@
-"""Done-when (issue 5): a user without rights to a PII dataset sees neither its location
+"""A user without rights to a PII dataset sees neither its location
 nor its datasheet, by any path (API, CSV, dashboards, admin, history, lineage graph), and
 every access to it is an access event."""
 
@@ -76,7 +76,7 @@ def _bodies(user, version, api_client_for) -> dict[str, str]:
 
 def _link_into_graph(version) -> None:
     from inventory.services.versions import model_version_datasets_link
-    from lineage.services.openlineage import openlineage_event_ingest
+    from lineage.services.ingestion import openlineage_event_ingest
 
     model = ModelVersionFactory()
     model_version_datasets_link(version=model, actor=None, reason="t",

@@ -1,4 +1,4 @@
-"""Done-when (issue 5): the real openlineage-python client posts a run with two inputs and
+"""The real openlineage-python client posts a run with two inputs and
 one output through its HTTP transport to the live server; the graph API then returns that
 run's upstream."""
 

@@ -1,34 +1,48 @@
-"""Graph walks in the database: recursive CTEs over `lineage_lineageedge`.
+"""Reads of the provenance graph: walks, impact and paths in the database, and the graph
+around a node as a reader may see it.
 
 The graph can hold millions of edges, so nothing here loads it into Python: each walk is
-one `WITH RECURSIVE` query (PostgreSQL and SQLite both run it), each step an index lookup
-(`lineageedge_unique` for downstream, `lineageedge_upstream` for upstream), bounded by a
-depth and a node cap. `UNION` (not `UNION ALL`) drops repeated (node, depth) pairs, so
-a diamond or a cycle costs at most one row per node and depth.
+one `WITH RECURSIVE` query over `lineage_lineageedge` (PostgreSQL and SQLite both run it),
+each step an index lookup (`lineageedge_unique` for downstream, `lineageedge_upstream` for
+upstream), bounded by a depth and a node cap. `UNION` (not `UNION ALL`) drops repeated
+(node, depth) pairs, so a diamond or a cycle costs at most one row per node and depth.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 
 from inventory.choices import ModelStage
-from lineage.choices import NodeType
+from inventory.models import Dataset, DatasetVersion, ModelVersion
+from lineage.choices import Direction, NodeType
+from lineage.models import LineageEdge, LineageNode
 
-__all__ = ["Direction", "Walk", "impacted_model_versions", "path_between", "walk"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Direction",
+    "GraphView",
+    "Walk",
+    "impact_analysis",
+    "impacted_model_versions",
+    "lineage_graph",
+    "node_by_id",
+    "nodes_path",
+    "parse_node_id",
+    "path_between",
+    "visibility_mark",
+    "walk",
+]
 
 EDGE = "lineage_lineageedge"
 NODE = "lineage_lineagenode"
 # Hard ceilings, whatever the caller asks: a walk answers a person, not a bulk export.
 MAX_DEPTH = 50
 MAX_NODES = 5000
-
-
-class Direction:
-    UPSTREAM = "upstream"
-    DOWNSTREAM = "downstream"
-    BOTH = "both"
 
 
 def _columns(direction: str) -> tuple[str, str]:
@@ -165,3 +179,96 @@ def path_between(source_id: int, target_id: int, *, depth: int = 10) -> list[int
     while path[-1] != target_id:
         path.append(min(following[path[-1]]))  # the lowest id: the same answer every time
     return path
+
+
+# --------------------------------------------------------------------------------------
+# Nodes by id, and the graph as a reader may see it
+# --------------------------------------------------------------------------------------
+def parse_node_id(node_id: str) -> tuple[str, str, str]:
+    """`dataset:ns:name` -> (type, namespace, name); names may contain colons.
+
+    Raises:
+        ValidationError: not `<type>:<namespace>:<name>` with a known type.
+    """
+    parts = (node_id or "").split(":", 2)
+    if len(parts) != 3 or not all(parts):
+        raise ValidationError({"nodeId": ["Use <type>:<namespace>:<name>, e.g. "
+                                          "dataset:warehouse:public.loans."]})
+    node_type = parts[0].lower()
+    if node_type not in NodeType.values:
+        raise ValidationError({"nodeId": [f"Unknown node type “{parts[0]}”; choose from "
+                                          f"{', '.join(NodeType.values)}."]})
+    return node_type, parts[1], parts[2]
+
+
+def node_by_id(node_id: str) -> LineageNode | None:
+    node_type, namespace, name = parse_node_id(node_id)
+    return LineageNode.objects.filter(node_type=node_type, namespace=namespace, name=name).first()
+
+
+@dataclass
+class GraphView:
+    """Nodes (with depth and what the reader may see of them) and the edges among them."""
+
+    nodes: list[LineageNode]
+    edges: list[LineageEdge]
+    depths: dict[int, int]
+    visible: dict[int, bool] = field(default_factory=dict)
+    details_visible: dict[int, bool] = field(default_factory=dict)
+    truncated: bool = False
+
+
+def lineage_graph(*, start: LineageNode, depth: int, direction: str, user) -> GraphView:
+    """The graph `depth` edges around `start`; Custodia records the user may not see are
+    kept as anonymous nodes (the shape stays true), their names and locations left out."""
+    walked = walk([start.pk], direction=direction, depth=depth)
+    ids = list(walked.depths)
+    nodes = list(LineageNode.objects.filter(pk__in=ids).select_related(
+        "dataset_version__dataset", "model_version__model").order_by("pk"))
+    edges = list(LineageEdge.objects.filter(source_id__in=ids, target_id__in=ids).order_by("pk"))
+    view = GraphView(nodes=nodes, edges=edges, depths=walked.depths, truncated=walked.truncated)
+    visibility_mark(view, user)
+    return view
+
+
+def visibility_mark(view: GraphView, user) -> None:
+    """Three queries whatever the graph's size: visible dataset versions, those whose
+    details may be seen, visible model versions."""
+    dv_ids = [n.dataset_version_id for n in view.nodes if n.dataset_version_id]
+    mv_ids = [n.model_version_id for n in view.nodes if n.model_version_id]
+    visible_dv = set(DatasetVersion.objects.restrict(user, "view").filter(
+        pk__in=dv_ids).values_list("pk", flat=True)) if dv_ids else set()
+    detailed_dv = set(DatasetVersion.objects.filter(
+        Q(pk__in=visible_dv) & Dataset.details_visible_q(user, "dataset__")).values_list(
+        "pk", flat=True)) if visible_dv else set()
+    visible_mv = set(ModelVersion.objects.restrict(user, "view").filter(
+        pk__in=mv_ids).values_list("pk", flat=True)) if mv_ids else set()
+    for node in view.nodes:
+        if node.dataset_version_id:
+            view.visible[node.pk] = node.dataset_version_id in visible_dv
+            view.details_visible[node.pk] = node.dataset_version_id in detailed_dv
+        elif node.model_version_id:
+            view.visible[node.pk] = node.model_version_id in visible_mv
+            view.details_visible[node.pk] = view.visible[node.pk]
+        else:
+            view.visible[node.pk] = view.details_visible[node.pk] = True
+
+
+def impact_analysis(*, start: LineageNode, user, depth: int = MAX_DEPTH,
+                    stages: tuple[str, ...] | None = None):
+    """Production (or `stages`) model versions downstream of `start` that `user` may see."""
+    ids = impacted_model_versions([start.pk], depth=depth,
+                                        stages=stages or (ModelStage.PRODUCTION,))
+    return ModelVersion.objects.restrict(user, "view").filter(pk__in=ids).for_list()
+
+
+def nodes_path(*, source: LineageNode, target: LineageNode, depth: int = 10) -> list[LineageNode]:
+    """The nodes of a shortest path from `source` to `target` following data flow, else
+    the other way round; empty when they are not connected within `depth`."""
+    ids = path_between(source.pk, target.pk, depth=depth)
+    if ids is None:
+        ids = path_between(target.pk, source.pk, depth=depth)
+    if not ids:
+        return []
+    by_id = LineageNode.objects.in_bulk(ids)
+    return [by_id[i] for i in ids]

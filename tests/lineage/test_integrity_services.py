@@ -114,17 +114,3 @@ def test_network_locations_are_not_fetched():
     version = DatasetVersionFactory(uri="https://example.org/data.csv")
     with pytest.raises(ValidationError):
         dataset_version_verify(version=version, actor=None, reason="audit")
-
-
-def test_verify_api_needs_change_and_reports(tmp_path: Path, model_owner, auditor, api_client_for):
-    from django.urls import reverse
-
-    data = tmp_path / "export.csv"
-    data.write_bytes(CONTENT)
-    version = DatasetVersionFactory(uri=data.as_uri(), sha256="0" * 64)
-    url = reverse("lineage-api:verify", args=[version.pk])
-    assert api_client_for(auditor).post(url).status_code == 403
-    answer = api_client_for(model_owner).post(url)
-    assert answer.status_code == 200
-    assert answer.json()["matches"] is False and answer.json()["findingId"]
-    assert IntegrityFinding.objects.get().dataset_version == version

@@ -25,8 +25,7 @@ from django.utils.dateparse import parse_datetime
 from inventory.models import DatasetVersion, ModelVersion
 from lineage.choices import EdgeKind, NodeType, RunState
 from lineage.models import CUSTODIA_NAMESPACE, ColumnLineage, LineageEvent, LineageNode
-
-from .graph import dataset_version_node, edges_ensure, model_version_node, node_ensure
+from lineage.services.graph import dataset_version_node, edges_ensure, model_version_node, node_ensure
 
 __all__ = ["IngestResult", "openlineage_event_ingest", "openlineage_event_validate"]
 

@@ -1,13 +1,15 @@
-"""Lineage API shapes: Marquez's graph, impact rows, findings, reproducibility records."""
+"""API shapes of the provenance graph: Marquez's graph, path nodes, impact rows, external
+dependencies."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
 from inventory.models import ModelVersion
-from lineage.models import IntegrityFinding, LineageNode
-from lineage.services.graph import GraphView
-from lineage.services.reproducibility import ReproducibilityRecord
+from lineage.models import LineageNode
+from lineage.selectors.graph import GraphView
+
+__all__ = ["ExternalDependencySerializer", "ImpactSerializer", "marquez_graph", "node_summary"]
 
 HIDDEN_LABEL = "Not visible to you"
 
@@ -85,32 +87,3 @@ class ExternalDependencySerializer(serializers.Serializer):
         if request is not None:  # versions the caller may see (NetBox: restricted FKs)
             fields["model_version"].queryset = ModelVersion.objects.restrict(request.user, "view")
         return fields
-
-
-class IntegrityFindingSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = IntegrityFinding
-        fields = ["id", "kind", "status", "dataset_version", "model_version", "expected_sha256",
-                  "observed_sha256", "detail", "job_run", "created_at", "updated_at"]
-        read_only_fields = fields
-
-
-def reproducibility_json(record: ReproducibilityRecord) -> dict:
-    version = record.model_version
-    return {
-        "modelVersion": {"id": version.pk, "model": version.model.name,
-                         "version": version.version, "stage": version.stage},
-        "reproducible": record.reproducible,
-        "problems": record.problems,
-        "code": {"repository": record.code_repository, "commit": record.code_commit},
-        "environment": record.environment,
-        "datasets": [{
-            "datasetVersionId": row.version.pk if row.visible else None,
-            "label": str(row.version) if row.visible else "Not visible to you",
-            "role": row.role,
-            "uri": row.version.uri if row.visible and row.location_visible else None,
-            "checksumThen": row.checksum_then if row.visible else None,
-            "checksumNow": row.checksum_now if row.visible else None,
-            "problems": row.problems,
-        } for row in record.data],
-    }

@@ -1,0 +1,1 @@
+"""API shapes of the lineage app, one module per subdomain."""

@@ -1,0 +1,1 @@
+"""API views of the lineage app, one module per subdomain."""

@@ -1,0 +1,1 @@
+"""Dashboards of the lineage app, one module per subdomain."""
