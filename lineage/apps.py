@@ -26,6 +26,9 @@ class LineageConfig(AppConfig):
                                                                    timedelta(hours=24), {})
         SCHEDULES["Residency rules: flag violations"] = (RESIDENCY_JOB, timedelta(hours=6), {})
         self._register_navigation()
+        from lineage.views.panels import register_lineage_panels
+
+        register_lineage_panels()
 
     @staticmethod
     def _register_navigation() -> None:
