@@ -41,6 +41,7 @@ test: venv node
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf var staticfiles test-output .pytest_cache node_modules

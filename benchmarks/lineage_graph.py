@@ -1,4 +1,4 @@
-"""Lineage graph queries on a million edges (issue 5): walks, impact analysis, paths.
+"""Lineage graph queries on a million edges (the lineage subdomain): walks, impact analysis, paths.
 
 Builds, with COPY, a layered provenance graph shaped like real pipelines: alternating
 dataset and run layers, each node fed by a few nodes of the layer before, production model

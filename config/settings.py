@@ -168,7 +168,7 @@ CUSTODIA_OUTBOX_SWEEP_SECONDS = env.int("CUSTODIA_OUTBOX_SWEEP_SECONDS", default
 CUSTODIA_OUTBOX_RESEND_SECONDS = env.int("CUSTODIA_OUTBOX_RESEND_SECONDS", default=3600)
 
 # --------------------------------------------------------------------------------------
-# CI/CD, webhooks, retention (issue 4)
+# CI/CD, webhooks, retention
 # --------------------------------------------------------------------------------------
 # Seconds a webhook receiver has to answer one attempt.
 CUSTODIA_WEBHOOK_TIMEOUT_SECONDS = env.int("CUSTODIA_WEBHOOK_TIMEOUT_SECONDS", default=5)

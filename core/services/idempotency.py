@@ -1,4 +1,4 @@
-"""Idempotency keys for pipeline calls (issue 4, item 8): a retry never makes a duplicate.
+"""Idempotency keys for pipeline calls (the CI/CD integration): a retry never makes a duplicate.
 
     POST /api/v1/cicd/model-versions/   Idempotency-Key: build-4711-register
 

@@ -3,7 +3,7 @@
 Side effects never block a write. `task_enqueue` stores an `OutboxMessage` in the caller's
 transaction; after commit it is handed to the broker at once if the broker answers quickly,
 otherwise it waits for the next sweep (`outbox_sweep`, run by beat and at worker start).
-The task marks the message done when it completes, so a message handed over twice still
+Once its task completes, the message is marked done, so a message handed over twice still
 runs its work once.
 """
 

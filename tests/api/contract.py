@@ -1,5 +1,5 @@
 """The API contract registry: every `/api/v1/` resource, and what the contract suite needs to
-prove its permissions, history, validation and query counts (CONVENTIONS.md, "Tests").
+prove its permissions, history, validation and query counts (docs/conventions.md, "Tests").
 
 `tests/api/test_contract.py` runs every check below for every entry in `RESOURCES`; a new
 resource gets them all by adding one entry. Entry format (`Resource`):
@@ -18,16 +18,23 @@ resource gets them all by adding one entry. Entry format (`Resource`):
         writer="data_scientist",                    # fixture of a user who may create, and change
                                                     # and delete what they created
         max_list_queries=12,                        # pinned ceiling of one list request
+        updatable=True,                             # False: PATCH answers 405
+        delete_status=204,                          # 405: no delete route; 409: the rules
+                                                    # refuse deleting the created row
+        owner_field="",                             # per-user records (saved searches): rows
+                                                    # belong to this field's user, no grants
     )
 
 What is proven for each entry:
 - anonymous gets 401 and `refused_user` 403 on list and detail (and on every write);
 - a user holding only object-level grants lists exactly the granted rows (others are 404),
-  with the same number of queries at N and 3N rows, below `max_list_queries`;
+  with the same number of queries at N and 3N rows, below `max_list_queries`; for per-user
+  records (`owner_field`), the user lists exactly their own rows and the refused user none;
 - writable resources: create, then update and delete of the created row, answer 201/200/204
-  and write a history row with the acting user and the `change_reason` sent; a bad payload
-  (on create and on update) is a 400 naming `invalid_field`, and malformed JSON a 400, with
-  nothing written in any case. `valid_payload` is posted once per test, so it may use fixed
+  and write a history row with the acting user and the `change_reason` sent (models without
+  history: the row itself); a bad payload (on create and on update) is a 400 naming
+  `invalid_field`, and malformed JSON a 400, with nothing written in any case: the row
+  count and the history count are unchanged. `valid_payload` is posted once per test, so it may use fixed
   unique names.
 """
 
@@ -44,7 +51,7 @@ from tests.factories.catalogue import ModelVersionFactory
 from tests.factories.lineage import IntegrityFindingFactory
 from tests.factories.versions import ModelAliasFactory, ModelBranchFactory
 
-__all__ = ["PENDING", "RESOURCES", "Resource"]
+__all__ = ["RESOURCES", "Resource"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,9 @@ class Resource:
     invalid_field: str = ""
     writer: str = "platform_admin"
     max_list_queries: int = 10
+    updatable: bool = True
+    delete_status: int = 204
+    owner_field: str = ""
 
     def __post_init__(self) -> None:
         if not self.read_only:
@@ -80,18 +90,13 @@ class Resource:
     def model(self) -> type[Model]:
         return self.factory._meta.model
 
+    @property
+    def has_history(self) -> bool:
+        return hasattr(self.model, "history")
+
     def __str__(self) -> str:
         return self.name
 
-
-# `/api/v1/` routes that have no entry yet, each with its reason (CONVENTIONS.md: any
-# exemption states why). `test_meta.py` fails for every other route without an entry, so a new
-# resource cannot skip the contract; an entry in RESOURCES makes its exemption unnecessary.
-PENDING: dict[str, str] = {
-    f"inventory-api:{basename}": "catalogue resource: its registry entry comes with the catalogue API"
-    for basename in ("mlmodel", "modelversion", "dataset", "datasetversion", "feature",
-                     "pipeline", "team", "compliancetag", "savedsearch")
-}
 
 def _branch_payload() -> dict:
     parent = ModelVersionFactory()
@@ -110,7 +115,7 @@ RESOURCES: list[Resource] = [
              read_only=True, max_list_queries=6),
     Resource(name="access-events", route="core-api:accessevent", factory=AccessEventFactory,
              read_only=True, max_list_queries=6),
-    # Branches and aliases of model versions (issue 4): written through the versions service.
+    # Branches and aliases of model versions: written through the versions service.
     Resource(name="model-branches", route="inventory-api:modelbranch",
              factory=ModelBranchFactory,
              valid_payload=lambda user: _branch_payload(),
@@ -123,12 +128,13 @@ RESOURCES: list[Resource] = [
                  "version": ModelVersionFactory(model=obj.model).pk},
              invalid_payload=lambda user: {**_alias_payload(), "name": "Champion!"},
              invalid_field="name", max_list_queries=8),
-    # Raised by the integrity job and the residency check, never through the API (issue 5).
+    # Raised by the integrity job and the residency check, never through the API.
     Resource(name="lineage-findings", route="lineage-api:integrityfinding",
              factory=IntegrityFindingFactory, read_only=True, max_list_queries=6),
 ]
 
-# Issue 4's lifecycle, retention, CI/CD and webhook resources (their own module).
+# The catalogue, and the lifecycle, retention and webhook resources (their own modules).
+from tests.api.contract_catalogue import CATALOGUE_RESOURCES  # noqa: E402
 from tests.api.contract_lifecycle import LIFECYCLE_RESOURCES  # noqa: E402
 
-RESOURCES += LIFECYCLE_RESOURCES
+RESOURCES += CATALOGUE_RESOURCES + LIFECYCLE_RESOURCES

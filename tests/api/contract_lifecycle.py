@@ -1,4 +1,5 @@
-"""Contract entries of issue 4's lifecycle resources (appended to `RESOURCES` in contract.py).
+"""Contract entries of the lifecycle, retention and webhook resources (appended to
+`RESOURCES` in contract.py).
 
 Evidence (deployments, metrics, purge records, notices, webhook deliveries) is read-only
 in the API; configuration records are writable by the role that owns them.

@@ -48,7 +48,13 @@ def history_of(resource: Resource, pk):
 
 
 def history_count(resource: Resource) -> int:
-    return resource.model.history.count()
+    """Rows of history (0 for a model without history: its row count then says it all)."""
+    return resource.model.history.count() if resource.has_history else 0
+
+
+def written(resource: Resource) -> tuple[int, int]:
+    """What a refused write must leave unchanged: the row count and the history count."""
+    return resource.model.objects.count(), history_count(resource)
 
 
 # --------------------------------------------------------------------------------------
@@ -63,18 +69,32 @@ def check_anonymous_refused(resource: Resource, api_client) -> None:
         assert response["WWW-Authenticate"] == "Bearer"
 
 
-def check_refused_user_gets_403(resource: Resource, client) -> None:
+def check_refused_user_gets_403(resource: Resource, client, user=None) -> None:
     obj = resource.factory()
+    if resource.owner_field:
+        # Per-user records need no role: the user lists their own (none) and never another's.
+        response = client.get(list_url(resource))
+        assert response.status_code == 200, response.content
+        assert response.json()["results"] == []
+        response = client.get(detail_url(resource, obj))
+        assert response.status_code == 404, response.status_code
+        assert error_of(response)["code"] == "not_found"
+        return
     for url in (list_url(resource), detail_url(resource, obj)):
         response = client.get(url)
         assert response.status_code == 403, (url, response.status_code)
         assert error_of(response)["code"] == "permission_denied"
 
 
-def _grant_view(user, objs, resource: Resource) -> None:
+def _granted(resource: Resource, user, n: int) -> list:
+    """`n` rows the user may see: granted one by one, or their own (per-user records)."""
+    if resource.owner_field:
+        return [resource.factory(**{resource.owner_field: user}) for _ in range(n)]
+    objs = [resource.factory() for _ in range(n)]
     perm = permission_name(resource.model, "view")
     for obj in objs:
         assign_perm(perm, user, obj)
+    return objs
 
 
 def _count_list_queries(client, url: str) -> tuple[int, list[int | str]]:
@@ -87,16 +107,14 @@ def _count_list_queries(client, url: str) -> tuple[int, list[int | str]]:
 def check_object_grants_and_query_count(resource: Resource, client, user, n: int = 3) -> None:
     """Only granted rows are listed (others 404), in the same number of queries at N and 3N."""
     hidden = [resource.factory() for _ in range(2)]
-    granted = [resource.factory() for _ in range(n)]
-    _grant_view(user, granted, resource)
+    granted = _granted(resource, user, n)
     # Warm per-process caches (content types) so both measurements start equal.
     client.get(list_url(resource))
 
     queries_n, ids = _count_list_queries(client, list_url(resource))
     assert sorted(ids) == sorted(obj.pk for obj in granted)
 
-    more = [resource.factory() for _ in range(2 * n)]
-    _grant_view(user, more, resource)
+    more = _granted(resource, user, 2 * n)
     queries_3n, ids = _count_list_queries(client, list_url(resource))
     assert sorted(ids) == sorted(obj.pk for obj in granted + more)
 
@@ -114,13 +132,13 @@ def check_object_grants_and_query_count(resource: Resource, client, user, n: int
 def check_read_only_refuses_writes(resource: Resource, client) -> None:
     """Even a user holding every permission cannot write evidence through the API."""
     obj = resource.factory()
-    before = resource.model.objects.count()
+    before = written(resource)
     assert client.post(list_url(resource), {}, format="json").status_code == 405
     for method in ("put", "patch", "delete"):
         response = getattr(client, method)(detail_url(resource, obj), {}, format="json")
         assert response.status_code == 405, (method, response.status_code)
         assert error_of(response)["code"] == "method_not_allowed"
-    assert resource.model.objects.count() == before
+    assert written(resource) == before
 
 
 # --------------------------------------------------------------------------------------
@@ -129,19 +147,23 @@ def check_read_only_refuses_writes(resource: Resource, client) -> None:
 def check_writes_refused_without_permission(resource: Resource, client, user,
                                             expected: int) -> None:
     obj = resource.factory()
-    before, history_before = resource.model.objects.count(), history_count(resource)
+    update = resource.update_payload(obj, user)
     payload = resource.valid_payload(user)
-    responses = [
-        client.post(list_url(resource), payload, format="json"),
-        client.patch(detail_url(resource, obj), resource.update_payload(obj, user), format="json"),
-        client.delete(detail_url(resource, obj)),
-    ]
+    before = written(resource)
+    responses = []
+    if not (resource.owner_field and expected == 403):
+        # A per-user record may be created by anyone signed in; only another's is refused.
+        responses.append(client.post(list_url(resource), payload, format="json"))
+    if resource.updatable:
+        responses.append(client.patch(detail_url(resource, obj), update, format="json"))
+    responses.append(client.delete(detail_url(resource, obj)))
+    # Someone else's per-user record does not exist for this user: 404, as for a hidden row.
+    status = 404 if resource.owner_field and expected == 403 else expected
     for response in responses:
-        assert response.status_code == expected, (response.request["REQUEST_METHOD"],
-                                                  response.status_code)
+        assert response.status_code == status, (response.request["REQUEST_METHOD"],
+                                                response.status_code)
         error_of(response)
-    assert resource.model.objects.count() == before
-    assert history_count(resource) == history_before
+    assert written(resource) == before
 
 
 def check_create_update_delete_write_history(resource: Resource, client, user) -> None:
@@ -151,10 +173,13 @@ def check_create_update_delete_write_history(resource: Resource, client, user) -
                            format="json")
     assert response.status_code == 201, response.content
     created = resource.model.objects.exclude(pk__in=existing).get()
-    row = history_of(resource, created.pk).first()
-    assert (row.history_type, row.history_user, row.history_change_reason) == (
-        "+", user, f"{REASON} (create)")
-    assert row.history_actor == user.get_username()
+    if resource.owner_field:
+        assert getattr(created, f"{resource.owner_field}_id") == user.pk
+    if resource.has_history:
+        row = history_of(resource, created.pk).first()
+        assert (row.history_type, row.history_user, row.history_change_reason) == (
+            "+", user, f"{REASON} (create)")
+        assert row.history_actor == user.get_username()
 
     # Update and delete the row just created: its author holds whatever grants the services
     # give an author (a role may only change its own records).
@@ -162,48 +187,62 @@ def check_create_update_delete_write_history(resource: Resource, client, user) -
     response = client.patch(detail_url(resource, obj),
                             {**resource.update_payload(obj, user),
                              "change_reason": f"{REASON} (update)"}, format="json")
-    assert response.status_code == 200, response.content
-    row = history_of(resource, obj.pk).first()
-    assert (row.history_type, row.history_user, row.history_change_reason) == (
-        "~", user, f"{REASON} (update)")
+    if not resource.updatable:
+        assert response.status_code == 405, response.content
+    else:
+        assert response.status_code == 200, response.content
+        if resource.has_history:
+            row = history_of(resource, obj.pk).first()
+            assert (row.history_type, row.history_user, row.history_change_reason) == (
+                "~", user, f"{REASON} (update)")
 
     response = client.delete(detail_url(resource, obj) + "?change_reason="
                              + f"{REASON} (delete)".replace(" ", "+"))
+    if resource.delete_status != 204:
+        # No delete route (405), or a delete the record's rules refuse (409): nothing goes.
+        before = written(resource)
+        assert response.status_code == resource.delete_status, response.content
+        assert error_of(response)["code"] in ("method_not_allowed", "conflict")
+        assert written(resource) == before
+        return
     assert response.status_code == 204, response.content
     assert not resource.model.objects.filter(pk=obj.pk).exists()
-    row = history_of(resource, obj.pk).first()
-    assert (row.history_type, row.history_user, row.history_change_reason) == (
-        "-", user, f"{REASON} (delete)")
+    if resource.has_history:
+        row = history_of(resource, obj.pk).first()
+        assert (row.history_type, row.history_user, row.history_change_reason) == (
+            "-", user, f"{REASON} (delete)")
 
 
 def check_bad_payload_names_field_and_writes_nothing(resource: Resource, client, user) -> None:
-    before, history_before = resource.model.objects.count(), history_count(resource)
-    response = client.post(list_url(resource), resource.invalid_payload(user), format="json")
+    payload = resource.invalid_payload(user)  # may create what it refers to: count after
+    before, history_before = written(resource)
+    response = client.post(list_url(resource), payload, format="json")
     assert response.status_code == 400, response.content
     error = error_of(response)
     assert error["code"] == "invalid"
     assert resource.invalid_field in error["fields"], error
     assert all(isinstance(m, str) and m for m in error["fields"][resource.invalid_field])
+    assert written(resource) == (before, history_before), "a refused create wrote rows"
 
     response = client.post(list_url(resource), data='{"name": ', content_type="application/json")
     assert response.status_code == 400, response.content
     assert error_of(response)["code"] == "parse_error"
+    assert written(resource) == (before, history_before), "malformed JSON wrote rows"
+    if not resource.updatable:
+        return
 
     existing = set(resource.model.objects.values_list("pk", flat=True))
     assert client.post(list_url(resource), resource.valid_payload(user),
                        format="json").status_code == 201
     obj = resource.model.objects.exclude(pk__in=existing).get()
     snapshot = json.dumps(client.get(detail_url(resource, obj)).json(), sort_keys=True)
-    history_before_update = history_count(resource)
-    response = client.patch(detail_url(resource, obj), resource.invalid_payload(user),
-                            format="json")
+    payload = resource.invalid_payload(user)
+    before_update = written(resource)
+    response = client.patch(detail_url(resource, obj), payload, format="json")
     assert response.status_code == 400, response.content
     assert resource.invalid_field in error_of(response)["fields"]
     assert json.dumps(client.get(detail_url(resource, obj)).json(), sort_keys=True) == snapshot
-    assert history_count(resource) == history_before_update
-
-    assert resource.model.objects.count() == before + 1  # only the row made above
-    assert history_count(resource) == history_before + 1
+    assert written(resource) == before_update, "a refused update wrote rows"
 
 
 # --------------------------------------------------------------------------------------

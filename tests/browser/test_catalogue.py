@@ -1,4 +1,4 @@
-"""The catalogue in a real browser (issue 3, "Done when"): a compliance officer filters the
+"""The catalogue in a real browser (the catalogue journey): a compliance officer filters the
 catalogue by risk tier and compliance tag, opens a model and sees its history; the
 registration form refuses an incomplete model next to its fields. Every page is saved as
 a screenshot in test-output/screenshots/ and checked with axe-core."""

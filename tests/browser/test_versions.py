@@ -1,4 +1,4 @@
-"""Versions and lifecycle in a real browser (issue 4, item 10): a validator opens the version
+"""Versions and lifecycle in a real browser (the versions journey): a validator opens the version
 timeline (branches, aliases, stages), refuses an illegal move on the form, answers the
 point-in-time question, and reads the lifecycle board. Screenshots in
 test-output/screenshots/, axe-core checked."""

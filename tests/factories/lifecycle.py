@@ -1,4 +1,4 @@
-"""Factories of issue 4's lifecycle, retention, CI/CD and webhook records."""
+"""Factories of the lifecycle, retention, CI/CD and webhook records."""
 
 from __future__ import annotations
 

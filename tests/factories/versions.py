@@ -1,4 +1,4 @@
-"""Factories of the registry around versions (issue 4): branches and aliases."""
+"""Factories of the registry around versions: branches and aliases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 4's scheduled jobs on a real Celery worker: the deprecation triggers and the retention
+"""The lifecycle's scheduled jobs on a real Celery worker: the deprecation triggers and the retention
 purge run twice in a row with the same result (the second changes nothing), and a webhook is
 delivered, refused with a 500, retried and logged, all through the outbox."""
 
