@@ -11,7 +11,7 @@ class InventoryConfig(AppConfig):
         from core.schedules import SCHEDULES
         from core.tasks import HOUSEKEEPING_JOBS
         from inventory import roles, signals  # noqa: F401
-        from inventory.services import webhooks  # noqa: F401  (registry events → webhooks)
+        from inventory.services import integrations  # noqa: F401  (registry events → webhooks)
 
         SCHEDULES["Deprecation and archival triggers"] = (
             "inventory.deprecation_triggers", timedelta(days=1), {})
@@ -23,7 +23,7 @@ class InventoryConfig(AppConfig):
     @staticmethod
     def _register_navigation() -> None:
         InventoryConfig._register_catalogue_navigation()
-        from inventory.views_lifecycle import register_lifecycle_navigation
+        from inventory.navigation import register_lifecycle_navigation
 
         register_lifecycle_navigation()
 
@@ -68,12 +68,12 @@ class InventoryConfig(AppConfig):
             return MLModel.objects.restrict(user, "view")
 
         def incomplete(user):
-            from inventory.views import incomplete_models
+            from inventory.selectors.standards import incomplete_models
 
             return incomplete_models(user)
 
         def _licence_constraints(queryset):
-            from inventory.services.catalogue import mlmodel_licence_constraints
+            from inventory.selectors.catalogue import mlmodel_licence_constraints
 
             return mlmodel_licence_constraints(queryset=queryset,
                                                redistribution=(Redistribution.PROHIBITED,))

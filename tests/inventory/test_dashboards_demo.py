@@ -11,7 +11,7 @@ from core.demo import demo_users_load
 from inventory.choices import ModelStage, Origin, Redistribution
 from inventory.demo import DEMO_MODELS, DEMO_TEAMS, demo_load
 from inventory.models import Dataset, Feature, MLModel, ModelVersion, Pipeline, Team
-from inventory.services.standards import incomplete_assets
+from inventory.selectors.standards import incomplete_assets
 
 pytestmark = pytest.mark.django_db
 

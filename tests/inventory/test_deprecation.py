@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from core.audit import audit_context
 from core.models import OutboxMessage
-from inventory.choices import ModelStage
-from inventory.models import DeprecationNotice, ModelVersion, NoticeStatus, TriggerKind, WebhookDelivery
+from inventory.choices import ModelStage, NoticeStatus, TriggerKind
+from inventory.models import DeprecationNotice, ModelVersion, WebhookDelivery
 from inventory.services.deprecation import deprecation_notice_send, deprecation_run
 from tests.factories import UserFactory
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from inventory.choices import Sensitivity
 from inventory.models import Dataset, Feature, MLModel, Pipeline
-from inventory.services import exchange
+from inventory.services import integrations
 from tests.factories.catalogue import (
     ComplianceTagFactory,
     DatasetFactory,
@@ -53,7 +53,7 @@ def history_rows() -> int:
 
 
 def test_json_export_import_round_trip_changes_nothing(inventory, platform_admin):
-    document = exchange.inventory_export(user=platform_admin)
+    document = integrations.inventory_export(user=platform_admin)
     assert document["schema"] == "custodia.inventory/v1"
     row = document["models"][0]
     assert (row["name"], row["team"], row["tags"], row["compliance_tags"], row["owner"]) == (
@@ -61,7 +61,7 @@ def test_json_export_import_round_trip_changes_nothing(inventory, platform_admin
     assert document["features"][0]["dataset"] == "credit-applications"
     before = history_rows()
 
-    report = exchange.inventory_import(document=json.loads(json.dumps(document)),
+    report = integrations.inventory_import(document=json.loads(json.dumps(document)),
                                        actor=platform_admin, reason=REASON)
 
     assert report.errors == [] and report.created == [] and report.updated == []
@@ -71,10 +71,10 @@ def test_json_export_import_round_trip_changes_nothing(inventory, platform_admin
 
 def test_csv_round_trip_changes_nothing(inventory, platform_admin):
     before = history_rows()
-    for section in exchange.SECTIONS:
-        text = exchange.inventory_export_csv(user=platform_admin, section=section)
-        rows = exchange.parse_csv(text)
-        report = exchange.inventory_import(document={section: rows}, actor=platform_admin,
+    for section in integrations.SECTIONS:
+        text = integrations.inventory_export_csv(user=platform_admin, section=section)
+        rows = integrations.parse_csv(text)
+        report = integrations.inventory_import(document={section: rows}, actor=platform_admin,
                                            reason=REASON)
         assert report.errors == [] and report.unchanged == len(rows), (section, report.as_dict())
     assert history_rows() == before
@@ -86,7 +86,7 @@ def test_import_creates_and_updates_through_the_services(inventory, platform_adm
         complete_model("fraud-card-gbm"),
     ]}
 
-    report = exchange.inventory_import(document=document, actor=platform_admin, reason=REASON)
+    report = integrations.inventory_import(document=document, actor=platform_admin, reason=REASON)
 
     assert report.errors == [], report.errors
     assert [r["name"] for r in report.created] == ["fraud-card-gbm"]
@@ -109,7 +109,7 @@ def test_a_bad_row_writes_nothing_and_each_row_error_is_listed(inventory, platfo
         {"name": "Not A Valid Name!"},
     ]}
 
-    report = exchange.inventory_import(document=document, actor=platform_admin, reason=REASON)
+    report = integrations.inventory_import(document=document, actor=platform_admin, reason=REASON)
 
     assert not report.written
     rows = {e["row"]: e["errors"] for e in report.errors}
@@ -123,7 +123,7 @@ def test_a_bad_row_writes_nothing_and_each_row_error_is_listed(inventory, platfo
 
 
 def test_dry_run_reports_and_rolls_back(inventory, platform_admin):
-    report = exchange.inventory_import(
+    report = integrations.inventory_import(
         document={"pipelines": [{"name": "fraud-model-training", "purpose": "Trains fraud models.",
                                  "team": "credit-risk", "owner": "asset-owner",
                                  "repository_url": "https://git.example.org/fraud",
@@ -136,11 +136,11 @@ def test_dry_run_reports_and_rolls_back(inventory, platform_admin):
 
 
 def test_hidden_datasheet_is_not_exported_and_not_wiped_on_import(inventory, data_scientist):
-    document = exchange.inventory_export(user=data_scientist, sections=["datasets"])
+    document = integrations.inventory_export(user=data_scientist, sections=["datasets"])
     assert "known_biases" not in document["datasets"][0]
-    text = exchange.inventory_export_csv(user=data_scientist, section="datasets")
-    assert exchange.HIDDEN in text
-    report = exchange.inventory_import(document={"datasets": exchange.parse_csv(text)},
+    text = integrations.inventory_export_csv(user=data_scientist, section="datasets")
+    assert integrations.HIDDEN in text
+    report = integrations.inventory_import(document={"datasets": integrations.parse_csv(text)},
                                        actor=None, reason=REASON)
     assert report.errors == [] and report.unchanged == 1
     assert Dataset.objects.get().known_biases == "Urban skew"
@@ -148,13 +148,13 @@ def test_hidden_datasheet_is_not_exported_and_not_wiped_on_import(inventory, dat
 
 def test_export_shows_only_what_the_user_may_see(inventory, data_scientist):
     MLModelFactory(name="secret-model", confidential=True)
-    names = [r["name"] for r in exchange.inventory_export(
+    names = [r["name"] for r in integrations.inventory_export(
         user=data_scientist, sections=["models"])["models"]]
     assert names == ["credit-default-xgb"]
 
 
 def test_import_refuses_rows_the_user_may_not_write(inventory, auditor):
-    report = exchange.inventory_import(
+    report = integrations.inventory_import(
         document={"models": [{"name": "credit-default-xgb", "purpose": "Changed"}]},
         actor=auditor, reason=REASON)
     assert report.errors[0]["errors"] == {"row": ["You may not change “credit-default-xgb”."]}
@@ -167,13 +167,13 @@ def test_import_refuses_rows_the_user_may_not_write(inventory, auditor):
 ])
 def test_malformed_documents_are_refused(document, field, platform_admin):
     with pytest.raises(ValidationError) as refused:
-        exchange.inventory_import(document=document, actor=platform_admin, reason=REASON)
+        integrations.inventory_import(document=document, actor=platform_admin, reason=REASON)
     assert field in refused.value.message_dict
 
 
 def test_csv_that_is_not_csv():
     with pytest.raises(ValidationError):
-        exchange.parse_csv("")
+        integrations.parse_csv("")
 
 
 def test_model_versions_round_trip_and_import_rules(inventory, platform_admin):
@@ -183,23 +183,23 @@ def test_model_versions_round_trip_and_import_rules(inventory, platform_admin):
 
     ModelVersionFactory(model=inventory, stage=ModelStage.PRODUCTION, artifact_size=2048)
     ModelVersionFactory(model=inventory, stage=ModelStage.STAGING)
-    document = exchange.inventory_export(user=platform_admin, sections=["model_versions"])
+    document = integrations.inventory_export(user=platform_admin, sections=["model_versions"])
     rows = document["model_versions"]
     assert [(r["model"], r["version"], r["stage"]) for r in rows] == [
         ("credit-default-xgb", 1, "production"), ("credit-default-xgb", 2, "staging")]
     history = ModelVersion.history.count()
 
-    report = exchange.inventory_import(document=json.loads(json.dumps(document)),
+    report = integrations.inventory_import(document=json.loads(json.dumps(document)),
                                        actor=platform_admin, reason=REASON)
     assert (report.errors, report.unchanged) == ([], 2)
-    text = exchange.inventory_export_csv(user=platform_admin, section="model_versions")
-    report = exchange.inventory_import(document={"model_versions": exchange.parse_csv(text)},
+    text = integrations.inventory_export_csv(user=platform_admin, section="model_versions")
+    report = integrations.inventory_import(document={"model_versions": integrations.parse_csv(text)},
                                        actor=platform_admin, reason=REASON)
     assert (report.errors, report.unchanged) == ([], 2)
     assert ModelVersion.history.count() == history
 
     new = {**rows[1], "version": 3, "artifact_uri": "s3://models/credit/3"}
-    report = exchange.inventory_import(document={"model_versions": [
+    report = integrations.inventory_import(document={"model_versions": [
         {**rows[0], "artifact_uri": "s3://elsewhere"},           # frozen: refused
         {**rows[1], "description": "Candidate for Q1"},           # staging: updated
         {**new, "version": 5},                                    # not the next number
@@ -211,7 +211,7 @@ def test_model_versions_round_trip_and_import_rules(inventory, platform_admin):
     assert "next version" in rows_in_error[3]["version"][0]
     assert ModelVersion.objects.count() == 2, "all or nothing"
 
-    report = exchange.inventory_import(document={"model_versions": [
+    report = integrations.inventory_import(document={"model_versions": [
         {**rows[1], "description": "Candidate for Q1"}, new]}, actor=platform_admin,
         reason=REASON)
     assert report.errors == [] and [r["id"] for r in report.created]

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from guardian.shortcuts import assign_perm
 
 from core.audit import audit_context
-from inventory import gates
 from inventory.choices import ModelStage
-from inventory.services.lifecycle import (
+from inventory.services import versions
+from inventory.services.versions import (
     STAGE_ORDER,
     TRANSITIONS,
     allowed_transitions,
@@ -97,11 +97,11 @@ def test_promotion_needs_the_promote_permission_role_or_grant(data_scientist, va
 def test_registered_gates_are_asked_and_can_refuse(validator):
     asked = []
 
-    def approvals(request: gates.PromotionRequest) -> list[str]:
+    def approvals(request: versions.PromotionRequest) -> list[str]:
         asked.append((request.from_stage, request.to_stage, request.actor))
         return ["No approved promotion request."] if request.to_stage == S.PRODUCTION else []
 
-    gates.register_promotion_gate(approvals, name="test.approvals")
+    versions.register_promotion_gate(approvals, name="test.approvals")
     try:
         version = ModelVersionFactory(stage=S.VALIDATED)
         model_version_transition(version=version, to_stage=S.STAGING, actor=validator,
@@ -110,7 +110,7 @@ def test_registered_gates_are_asked_and_can_refuse(validator):
             model_version_transition(version=version, to_stage=S.PRODUCTION, actor=validator,
                                      reason="ship")
     finally:
-        gates.unregister_promotion_gate("test.approvals")
+        versions.unregister_promotion_gate("test.approvals")
     assert asked == [(S.VALIDATED, S.STAGING, validator), (S.STAGING, S.PRODUCTION, validator)]
     version.refresh_from_db()
     assert version.stage == S.STAGING

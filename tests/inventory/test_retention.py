@@ -11,13 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from inventory.choices import ModelStage
-from inventory.models import (
-    LegalHold,
-    ModelVersion,
-    PurgeRecord,
-    RetainedAssetType,
-)
+from inventory.choices import ModelStage, RetainedAssetType
+from inventory.models import LegalHold, ModelVersion, PurgeRecord
 from inventory.services import retention
 from tests.factories.catalogue import (
     ComplianceTagFactory,

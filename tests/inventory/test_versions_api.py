@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from inventory.choices import ModelStage
 from inventory.models import ModelVersion
-from inventory.services.lifecycle import model_version_transition
-from inventory.services.versions import model_alias_set
+from inventory.services.branches import model_alias_set
+from inventory.services.versions import model_version_transition
 from tests.factories.catalogue import DatasetVersionFactory, MLModelFactory, ModelVersionFactory
 
 pytestmark = pytest.mark.django_db

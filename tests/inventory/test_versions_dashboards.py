@@ -14,8 +14,8 @@ from guardian.shortcuts import assign_perm
 
 from inventory.choices import ModelStage
 from inventory.models import DeprecationSchedule
-from inventory.services.lifecycle import model_version_transition
-from inventory.services.versions import model_alias_set, model_branch_create
+from inventory.services.branches import model_alias_set, model_branch_create
+from inventory.services.versions import model_version_transition
 from tests.factories import UserFactory
 from tests.factories.catalogue import (
     DatasetFactory,

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from inventory.choices import ModelStage
-from inventory.models import DeliveryStatus, WebhookDelivery
-from inventory.services import webhooks
-from inventory.services.lifecycle import model_version_transition
+from inventory.choices import DeliveryStatus, ModelStage
+from inventory.models import WebhookDelivery
+from inventory.services import integrations
+from inventory.services.versions import model_version_transition
 from tests.factories.catalogue import ModelVersionFactory
 from tests.factories.lifecycle import WebhookFactory
 from tests.webhook_receiver import webhook_receiver
@@ -26,15 +26,15 @@ SECRET = "receiver-shared-secret-0123456789"
 def test_signature_round_trip_and_tampering():
     body = b'{"event":"model_version.registered"}'
     now = int(time.time())
-    header = webhooks.webhook_signature(secret=SECRET, body=body, timestamp=now)
+    header = integrations.webhook_signature(secret=SECRET, body=body, timestamp=now)
     assert header.startswith(f"t={now},v1=")
-    assert webhooks.webhook_signature_verify(secret=SECRET, body=body, header=header)
-    assert not webhooks.webhook_signature_verify(secret=SECRET, body=body + b" ", header=header)
-    assert not webhooks.webhook_signature_verify(secret="another-secret-0123456789", body=body,
+    assert integrations.webhook_signature_verify(secret=SECRET, body=body, header=header)
+    assert not integrations.webhook_signature_verify(secret=SECRET, body=body + b" ", header=header)
+    assert not integrations.webhook_signature_verify(secret="another-secret-0123456789", body=body,
                                                  header=header)
-    assert not webhooks.webhook_signature_verify(secret=SECRET, body=body, header=header,
+    assert not integrations.webhook_signature_verify(secret=SECRET, body=body, header=header,
                                                  now=now + 3600), "replayed an hour later"
-    assert not webhooks.webhook_signature_verify(secret=SECRET, body=body, header="garbage")
+    assert not integrations.webhook_signature_verify(secret=SECRET, body=body, header="garbage")
 
 
 def test_event_reaches_only_active_webhooks_that_want_it(django_capture_on_commit_callbacks):
@@ -44,7 +44,7 @@ def test_event_reaches_only_active_webhooks_that_want_it(django_capture_on_commi
     every = WebhookFactory(events=[])
 
     with django_capture_on_commit_callbacks():
-        deliveries = webhooks.webhook_event_emit(event="model_version.stage_changed",
+        deliveries = integrations.webhook_event_emit(event="model_version.stage_changed",
                                                  data={"x": 1})
 
     assert {d.webhook for d in deliveries} == {wanted, every}
@@ -53,7 +53,7 @@ def test_event_reaches_only_active_webhooks_that_want_it(django_capture_on_commi
     assert (payload["event"], payload["data"], payload["id"]) == (
         "model_version.stage_changed", {"x": 1}, str(deliveries[0].delivery_id))
     with pytest.raises(ValueError):
-        webhooks.webhook_event_emit(event="no.such.event", data={})
+        integrations.webhook_event_emit(event="no.such.event", data={})
 
 
 def test_stage_change_and_deprecation_become_events(django_capture_on_commit_callbacks,
@@ -75,18 +75,18 @@ def test_delivery_is_signed_retried_after_500_and_logged(settings):
     settings.CUSTODIA_WEBHOOK_BACKOFF_SECONDS = 60
     with webhook_receiver(SECRET, statuses=[500]) as receiver:
         webhook = WebhookFactory(url=receiver.url, secret=SECRET, max_attempts=3)
-        delivery = webhooks.webhook_event_emit(event="model_version.registered",
+        delivery = integrations.webhook_event_emit(event="model_version.registered",
                                                data={"model_version": {"id": 1}})[0]
 
-        first = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+        first = integrations.webhook_delivery_attempt(delivery_id=delivery.pk)
         assert (first.status, first.attempts, first.last_response_status) == (
             DeliveryStatus.RETRYING, 1, 500)
         assert timezone.now() + datetime.timedelta(seconds=55) < first.next_attempt_at
-        assert webhooks.webhook_deliveries_due() == 0, "back-off not elapsed"
+        assert integrations.webhook_deliveries_due() == 0, "back-off not elapsed"
 
         WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-        assert webhooks.webhook_deliveries_due() == 1
-        second = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+        assert integrations.webhook_deliveries_due() == 1
+        second = integrations.webhook_delivery_attempt(delivery_id=delivery.pk)
 
     assert (second.status, second.attempts, second.last_response_status) == (
         DeliveryStatus.SUCCEEDED, 2, 200)
@@ -97,15 +97,15 @@ def test_delivery_is_signed_retried_after_500_and_logged(settings):
     assert receiver.requests[1].json["data"] == {"model_version": {"id": 1}}
     log = list(second.attempt_log.values_list("number", "response_status"))
     assert log == [(1, 500), (2, 200)]
-    assert webhooks.webhook_delivery_attempt(delivery_id=delivery.pk) is None, "done is done"
+    assert integrations.webhook_delivery_attempt(delivery_id=delivery.pk) is None, "done is done"
     assert webhook.deliveries.count() == 1
 
 
 def test_delivery_gives_up_after_max_attempts_and_logs_connection_errors():
     webhook = WebhookFactory(url="http://127.0.0.1:9/unreachable", max_attempts=2)
-    delivery = webhooks.webhook_event_emit(event="alias.moved", data={})[0]
-    webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
-    final = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+    delivery = integrations.webhook_event_emit(event="alias.moved", data={})[0]
+    integrations.webhook_delivery_attempt(delivery_id=delivery.pk)
+    final = integrations.webhook_delivery_attempt(delivery_id=delivery.pk)
     assert (final.status, final.attempts) == (DeliveryStatus.FAILED, 2)
     assert final.last_error and final.completed_at is not None
     assert all(a.error and a.response_status is None for a in final.attempt_log.all())
@@ -121,7 +121,7 @@ def test_webhook_validation():
 
 def test_alias_set_moved_and_removed_become_events(django_capture_on_commit_callbacks,
                                                    platform_admin):
-    from inventory.services.versions import model_alias_delete, model_alias_set
+    from inventory.services.branches import model_alias_delete, model_alias_set
 
     WebhookFactory(events=["alias.moved"])
     first = ModelVersionFactory(stage=ModelStage.STAGING)

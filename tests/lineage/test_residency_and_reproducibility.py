@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from inventory.choices import ModelStage
+from inventory.choices import DeploymentStatus, ModelStage
 from inventory.models import DatasetVersion
-from inventory.models.deployments import DeploymentStatus
 from inventory.services.versions import model_version_datasets_link
 from lineage.choices import EdgeKind, NodeType
 from lineage.models import IntegrityFinding, LineageEdge, LineageNode, ResidencyRule

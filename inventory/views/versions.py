@@ -1,12 +1,3 @@
-"""Dashboards of versions and their lifecycle (issue 4, item 10): the version list, the
-lifecycle board, the point-in-time view of a model, and the stage-move form.
-
-Thin views: reads come from `inventory.services.versions` and the restricted querysets,
-the stage move from `inventory.services.lifecycle` (its refusals become form errors).
-The per-model version timeline is the "Versions" tab of the model page
-(`MLModelDetailView`, fed by `version_timeline` below).
-"""
-
 from __future__ import annotations
 
 import datetime
@@ -27,20 +18,28 @@ from core.tables import Column
 from core.views.generic import ObjectListView
 from inventory.choices import ModelStage
 from inventory.filters import ModelVersionFilterSet
-from inventory.models import FROZEN_STAGES, MLModel, ModelBranch, ModelVersion
-from inventory.services import lifecycle, versions
+from inventory.models import FROZEN_STAGES, MLModel, ModelVersion
+from inventory.selectors.versions import mlmodel_as_of
+from inventory.services import versions
 from inventory.tables import STAGE_BADGES
 
 __all__ = [
+    "BOARD_HORIZON_DAYS",
+    "LIVE_STAGES",
+    "AsOfForm",
     "LifecycleBoardView",
     "MLModelAsOfView",
     "ModelVersionListView",
     "ModelVersionTransitionView",
-    "version_timeline",
+    "TransitionForm",
 ]
+
+
 
 # How far ahead the board looks for expiring validations and planned deprecations.
 BOARD_HORIZON_DAYS = 30
+
+
 LIVE_STAGES = (ModelStage.STAGING, ModelStage.PRODUCTION)
 
 
@@ -156,7 +155,7 @@ class MLModelAsOfView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         model = self.get_model()
         form = AsOfForm(self.request.GET or None)
-        result = versions.mlmodel_as_of(model=model, at=form.cleaned_data["at"]) \
+        result = mlmodel_as_of(model=model, at=form.cleaned_data["at"]) \
             if form.is_bound and form.is_valid() else None
         context.update({"object": model, "form": form, "result": result,
                         "stage_badges": STAGE_BADGES})
@@ -176,7 +175,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, version: ModelVersion, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_stage"].choices = [
-            (s, ModelStage(s).label) for s in lifecycle.allowed_transitions(version.stage)]
+            (s, ModelStage(s).label) for s in versions.allowed_transitions(version.stage)]
         self.fields["to_stage"].widget.attrs["class"] = "form-select"
         self.fields["change_reason"].widget.attrs["class"] = "form-control"
 
@@ -210,7 +209,7 @@ class ModelVersionTransitionView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            lifecycle.model_version_transition(
+            versions.model_version_transition(
                 version=self.version, to_stage=form.cleaned_data["to_stage"],
                 actor=self.request.user, reason=form.cleaned_data["change_reason"])
         except ValidationError as error:
@@ -218,39 +217,3 @@ class ModelVersionTransitionView(LoginRequiredMixin, FormView):
                 form.add_error("to_stage", message)
             return self.form_invalid(form)
         return HttpResponseRedirect(self.version.get_absolute_url())
-
-
-# --------------------------------------------------------------------------------------
-# The model page's version timeline
-# --------------------------------------------------------------------------------------
-def version_timeline(model: MLModel, user) -> dict[str, Any]:
-    """Versions (newest first) with their branch, aliases, dataset links and components,
-    the model's branches and storage: a fixed number of queries whatever the number of
-    versions. A dataset `user` may not see (another team's confidential one) is not named."""
-    from dataclasses import replace
-
-    from inventory.models import Dataset
-
-    rows = list(model.versions.select_related("created_by", "branch", "model")
-                .prefetch_related("aliases", "dataset_links__dataset_version__dataset")
-                .order_by("-version"))
-    dataset_ids = {link.dataset_version.dataset_id for row in rows
-                   for link in row.dataset_links.all()}
-    visible = set(Dataset.objects.restrict(user, "view").filter(pk__in=dataset_ids)
-                  .values_list("pk", flat=True)) if dataset_ids else set()
-    for row in rows:
-        links = list(row.dataset_links.all())
-        parts = versions.model_version_components(row, links=links)
-        hidden = {f"{link.dataset_version}" for link in links
-                  if link.dataset_version.dataset_id not in visible}
-        row.components = [replace(part, reference="a dataset version you may not see")
-                          if part.kind == "data" and part.reference in hidden else part
-                          for part in parts]
-        row.frozen = row.stage in FROZEN_STAGES
-        row.next_stages = lifecycle.allowed_transitions(row.stage)
-    branches = list(ModelBranch.objects.filter(model=model)
-                    .select_related("parent_version")
-                    .annotate(version_count=Count("versions"))
-                    .order_by("name"))
-    return {"versions": rows, "branches": branches, "storage": versions.mlmodel_storage(model),
-            "alias_count": sum(len(r.aliases.all()) for r in rows)}

@@ -1,5 +1,3 @@
-"""Catalogue assets: teams, tags, and the governed assets (models, datasets, features, pipelines)."""
-
 from __future__ import annotations
 
 from django.conf import settings
@@ -25,11 +23,15 @@ from inventory.choices import (
 
 __all__ = [
     "HELD_MAX_BYTES",
+    "HOT_REFERENCE_BYTES",
     "Asset",
+    "AssetQuerySet",
     "ComplianceTag",
     "Dataset",
     "Feature",
+    "FeatureQuerySet",
     "MLModel",
+    "MLModelQuerySet",
     "Pipeline",
     "SavedSearch",
     "Tag",
@@ -37,8 +39,12 @@ __all__ = [
     "storage_mode_recommendation",
 ]
 
+
+
 # Above this size a full copy costs more than it protects: keep a reference (50 GiB).
 HELD_MAX_BYTES = 50 * 1024**3
+
+
 # Read this often and this big, data belongs next to the compute that reads it (1 GiB).
 HOT_REFERENCE_BYTES = 1024**3
 

@@ -1,55 +1,91 @@
-"""CI/CD endpoints for pipelines (issue 4, item 8), under `/api/v1/cicd/`.
-
-    POST cicd/model-versions/                 register a version
-    POST cicd/model-versions/<id>/metrics/    attach metrics (observations)
-    POST cicd/model-versions/<id>/promotion/  request a stage change (lifecycle service)
-    POST cicd/deployments/                    report a deployment (create or update)
-
-A pipeline authenticates with its API token (`manage.py issue_api_token <user>`, sent as
-`Authorization: Bearer <token>`) and should send an `Idempotency-Key` header on every
-call: a retry with the same key and body gets the first answer back (with
-`Idempotent-Replayed: true`) instead of a duplicate; the same key with another body is
-a 409. The views only translate: each calls one service inside `idempotent_call`.
-"""
-
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
 from typing import Any
 
 from django.db.models import Model
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.errors import Conflict
+from core.api.filtering import GENERIC_PARAMETERS
+from core.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
 from core.audit import audit_context
+from core.choices import AccessAction
 from core.permissions import user_can
+from core.services.audit import access_event_record
 from core.services.idempotency import (
     IdempotencyConflict,
     idempotent_call,
     request_fingerprint,
 )
-from inventory.api.lifecycle import DeploymentSerializer, MetricObservationSerializer
-from inventory.api.serializers import ModelVersionSerializer
-from inventory.api.views import _version_data as version_service_data
-from inventory.models import (
-    Deployment,
-    DeploymentEnvironment,
-    DeploymentStatus,
-    MetricKind,
-    MetricObservation,
-    MLModel,
-    ModelVersion,
+from inventory.api.serializers.deployments import DeploymentSerializer, MetricObservationSerializer
+from inventory.api.serializers.integrations import (
+    DeploymentReportSerializer,
+    MetricsSerializer,
+    PromotionSerializer,
+    WebhookDeliverySerializer,
+    WebhookSerializer,
 )
-from inventory.services import catalogue
+from inventory.api.serializers.versions import ModelVersionSerializer
+from inventory.api.views.catalogue import CSVRenderer
+from inventory.api.views.versions import _version_data as version_service_data
+from inventory.models import Deployment, MetricObservation, MLModel, ModelVersion, Webhook, WebhookDelivery
+from inventory.services import integrations, versions
 from inventory.services.deployments import deployment_report, metric_observations_record
 
-__all__ = ["DeploymentReportView", "MetricsAttachView", "PromotionRequestView",
-           "VersionRegisterView"]
+__all__ = [
+    "IDEMPOTENCY_HEADER",
+    "CSVTextParser",
+    "DeploymentReportView",
+    "IdempotentView",
+    "InventoryExportView",
+    "InventoryImportView",
+    "MetricsAttachView",
+    "PromotionRequestView",
+    "VersionRegisterView",
+    "WebhookDeliveryViewSet",
+    "WebhookViewSet",
+]
+
+
+
+class WebhookDeliveryViewSet(RestrictedReadOnlyViewSet):
+    """The delivery log: every event sent to every webhook, with each HTTP attempt."""
+
+    queryset = WebhookDelivery.objects.all()
+    serializer_class = WebhookDeliverySerializer
+    filterset_fields = ["webhook", "event", "status"]
+    ordering_fields = ["created_at"]
+
+
+class WebhookViewSet(GovernedViewSet):
+    """Receivers of registry events, signed with HMAC-SHA256 (README: webhooks)."""
+
+    queryset = Webhook.objects.all()
+    serializer_class = WebhookSerializer
+    filterset_fields = ["active"]
+    ordering_fields = ["name"]
+    create_service = staticmethod(integrations.webhook_create)
+    update_service = staticmethod(integrations.webhook_update)
+    delete_service = staticmethod(integrations.webhook_delete)
+    instance_argument = "webhook"
+
+    def create(self, request, *args, **kwargs):
+        """The secret is shown once, in the answer to its creation (write-only after)."""
+        response = super().create(request, *args, **kwargs)
+        response.data["secret"] = Webhook.objects.get(pk=response.data["id"]).secret
+        return response
+
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -124,22 +160,10 @@ class VersionRegisterView(IdempotentView):
         values = version_service_data(values)
         reason = self.reason(request, "Registered by a CI/CD pipeline")
         with audit_context(user=request.user, reason=reason):
-            version = catalogue.model_version_register(model=model, actor=request.user,
+            version = versions.model_version_register(model=model, actor=request.user,
                                                        reason=reason, data=values)
         return status.HTTP_201_CREATED, ModelVersionSerializer(
             version, context={"request": request}).data
-
-
-# --------------------------------------------------------------------------------------
-# Attach metrics
-# --------------------------------------------------------------------------------------
-class MetricsSerializer(serializers.Serializer):
-    metrics = serializers.DictField(child=serializers.FloatField(), allow_empty=False,
-                                    help_text='Metric name → number, e.g. {"auc": 0.81}.')
-    kind = serializers.ChoiceField(choices=MetricKind.choices, default=MetricKind.PERFORMANCE)
-    deployment = serializers.IntegerField(required=False, allow_null=True)
-    observed_at = serializers.DateTimeField(required=False, allow_null=True)
-    source = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
 class MetricsAttachView(IdempotentView):
@@ -170,14 +194,6 @@ class MetricsAttachView(IdempotentView):
             "observations": MetricObservationSerializer(rows, many=True).data}
 
 
-# --------------------------------------------------------------------------------------
-# Request promotion (or any stage change the state machine allows)
-# --------------------------------------------------------------------------------------
-class PromotionSerializer(serializers.Serializer):
-    to_stage = serializers.CharField(help_text="Target stage, e.g. staging or production.")
-    reason = serializers.CharField(max_length=500, help_text="Why; kept in the history.")
-
-
 class PromotionRequestView(IdempotentView):
     """Move a version to another stage through the lifecycle service and its gates."""
 
@@ -185,7 +201,7 @@ class PromotionRequestView(IdempotentView):
     serializer_class = PromotionSerializer
 
     def perform(self, request: Request, pk: int, **kwargs: Any) -> tuple[int, Any]:
-        from inventory.services.lifecycle import model_version_transition
+        from inventory.services.versions import model_version_transition
 
         version = self.visible(ModelVersion, request, pk)
         body = PromotionSerializer(data=request.data)
@@ -197,21 +213,6 @@ class PromotionRequestView(IdempotentView):
                                                actor=request.user, reason=reason)
         return status.HTTP_200_OK, ModelVersionSerializer(
             version, context={"request": request}).data
-
-
-# --------------------------------------------------------------------------------------
-# Report a deployment
-# --------------------------------------------------------------------------------------
-class DeploymentReportSerializer(serializers.Serializer):
-    model_version = serializers.IntegerField()
-    environment = serializers.ChoiceField(choices=DeploymentEnvironment.choices)
-    region = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    segment = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    endpoint = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    status = serializers.ChoiceField(choices=DeploymentStatus.choices,
-                                     default=DeploymentStatus.ACTIVE)
-    deployed_at = serializers.DateTimeField(required=False, allow_null=True)
-    change_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class DeploymentReportView(IdempotentView):
@@ -235,3 +236,93 @@ class DeploymentReportView(IdempotentView):
                                                 reason=reason, data=values)
         return (status.HTTP_201_CREATED if created else status.HTTP_200_OK,
                 DeploymentSerializer(deployment).data)
+
+
+class CSVTextParser(BaseParser):
+    """Accepts `text/csv` bodies as text (the import view parses the rows)."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> str:
+        return stream.read().decode("utf-8-sig")
+
+
+def _refuse_unknown(request: Request, known: set[str]) -> None:
+    from rest_framework.exceptions import ValidationError
+
+    unknown = sorted(set(request.query_params) - known - GENERIC_PARAMETERS)
+    if unknown:
+        raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+
+
+class InventoryExportView(APIView):
+    """The inventory the caller may see, as `custodia.inventory/v1` JSON or CSV."""
+
+    permission_classes = [IsAuthenticated]
+    # `?format=csv` must pass content negotiation; the CSV body itself is built below.
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("section", str, many=True,
+                                     enum=list(integrations.SECTIONS))],
+        responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response | HttpResponse:
+        from rest_framework.exceptions import ValidationError
+
+        _refuse_unknown(request, {"section"})
+        sections = request.query_params.getlist("section")
+        wanted = request.query_params.get("format", "json")
+        if wanted == "csv":
+            if len(sections) != 1:
+                raise ValidationError({"section": [
+                    "A CSV export holds one section: add ?section= one of "
+                    f"{', '.join(integrations.SECTIONS)}."]})
+            text = integrations.inventory_export_csv(user=request.user, section=sections[0])
+            access_event_record(request=request, action=AccessAction.EXPORT,
+                                query=request.GET.urlencode(),
+                                result_count=max(0, text.count("\n") - 1))
+            response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="custodia-{sections[0]}.csv"')
+            return response
+        if wanted != "json":
+            raise ValidationError({"format": ["json or csv."]})
+        document = integrations.inventory_export(user=request.user, sections=sections or None)
+        access_event_record(request=request, action=AccessAction.EXPORT,
+                            query=request.GET.urlencode(),
+                            result_count=sum(len(document[s]) for s in integrations.SECTIONS
+                                             if s in document))
+        return Response(document)
+
+
+class InventoryImportView(APIView):
+    """Import a document (all rows or none); the report lists every refused row."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, CSVTextParser]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("section", str), OpenApiParameter("dry_run", bool),
+                    OpenApiParameter("change_reason", str)],
+        request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        from rest_framework.exceptions import ValidationError
+
+        _refuse_unknown(request, {"section", "dry_run", "change_reason"})
+        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
+        reason = request.query_params.get("change_reason") or "Imported from an inventory export"
+        if isinstance(request.data, str):
+            section = request.query_params.get("section", "")
+            if section not in integrations.SECTIONS:
+                raise ValidationError({"section": [
+                    f"A CSV import names its section: ?section= one of "
+                    f"{', '.join(integrations.SECTIONS)}."]})
+            document = {section: integrations.parse_csv(request.data)}
+        else:
+            document = request.data
+        with audit_context(user=request.user, reason=reason):
+            report = integrations.inventory_import(document=document, actor=request.user,
+                                               reason=reason, dry_run=dry_run)
+        code = status.HTTP_400_BAD_REQUEST if report.errors else status.HTTP_200_OK
+        return Response(report.as_dict(), status=code)

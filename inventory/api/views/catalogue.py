@@ -1,12 +1,3 @@
-"""API views of the inventory app.
-
-Catalogue viewsets are thin (HackSoft): the restricted `for_list()` queryset, the shared
-filtersets of `inventory.filters`, and writes handed to `inventory.services.catalogue`
-by the `create_object`/`update_object`/`delete_object` hooks of `GovernedViewSet`.
-Each list also answers `?format=csv` (or `<resource>.csv`) with the same filters and
-restrictions, recorded as an export in the access log.
-"""
-
 from __future__ import annotations
 
 import csv
@@ -24,37 +15,40 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from core.api.errors import Conflict, django_validation_error_to_dict
+from core.api.errors import Conflict
 from core.api.filtering import StrictFilterBackend
 from core.api.viewsets import GovernedViewSet
 from core.audit import audit_context
 from core.choices import AccessAction
 from core.services.audit import access_event_record
-from inventory.api import serializers
-from inventory.choices import Redistribution
-from inventory.filters import (
-    DatasetFilterSet,
-    DatasetVersionFilterSet,
-    FeatureFilterSet,
-    MLModelFilterSet,
-    ModelVersionFilterSet,
-    PipelineFilterSet,
+from inventory.api.serializers.catalogue import (
+    ComplianceTagSerializer,
+    ComplianceTagsSerializer,
+    DatasetSerializer,
+    FeatureSerializer,
+    MLModelSerializer,
+    PipelineSerializer,
+    ReasonSerializer,
+    RiskTierSerializer,
+    SavedSearchSerializer,
+    TeamSerializer,
 )
+from inventory.api.serializers.versions import PointInTimeSerializer
+from inventory.choices import Redistribution
+from inventory.filters import DatasetFilterSet, FeatureFilterSet, MLModelFilterSet, PipelineFilterSet
 from inventory.models import (
-    FROZEN_STAGES,
     ComplianceTag,
     Dataset,
     DatasetVersion,
     Feature,
     MLModel,
-    ModelAlias,
-    ModelBranch,
-    ModelVersion,
     Pipeline,
     SavedSearch,
     Team,
 )
-from inventory.services import catalogue, lifecycle, versions
+from inventory.selectors.catalogue import mlmodel_licence_constraints
+from inventory.selectors.versions import mlmodel_as_of
+from inventory.services import catalogue
 
 
 # --------------------------------------------------------------------------------------
@@ -178,7 +172,7 @@ class MLModelViewSet(AssetViewSet):
     """Registered models: metadata, ownership, origin and licence, risk tier, classification."""
 
     queryset = MLModel.objects.all()
-    serializer_class = serializers.MLModelSerializer
+    serializer_class = MLModelSerializer
     filterset_class = MLModelFilterSet
     permission_action: str | None = None  # set per extra action (CustodiaPermission)
     csv_columns = [*ASSET_COLUMNS[:7], ("stage", lambda o: o.stage),
@@ -197,49 +191,49 @@ class MLModelViewSet(AssetViewSet):
         return Response(self.get_serializer(instance).data)
 
     @action(detail=True, methods=["post"], url_path="risk-tier",
-            serializer_class=serializers.RiskTierSerializer,
+            serializer_class=RiskTierSerializer,
             permission_action="set_risk_tier_mlmodel")
     def risk_tier(self, request, pk=None):
         """Set the risk tier (risk officers), re-checking the tier's metadata standard."""
         model = self.get_object()
-        body = serializers.RiskTierSerializer(data=request.data)
+        body = RiskTierSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         reason = body.validated_data.get("change_reason") or "Risk tier set through the API"
         with transaction.atomic(), audit_context(user=request.user, reason=reason):
             model = catalogue.mlmodel_risk_tier_set(
                 model=model, actor=request.user, reason=reason,
                 risk_tier=body.validated_data["risk_tier"])
-        return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
+        return Response(MLModelSerializer(model, context={"request": request}).data)
 
     @action(detail=True, methods=["post"], url_path="compliance-tags",
-            serializer_class=serializers.ComplianceTagsSerializer,
+            serializer_class=ComplianceTagsSerializer,
             permission_action="set_compliance_tags_mlmodel")
     def compliance_tags(self, request, pk=None):
         """Replace the compliance tags (compliance officers)."""
         model = self.get_object()
-        body = serializers.ComplianceTagsSerializer(data=request.data)
+        body = ComplianceTagsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         reason = body.validated_data.get("change_reason") or "Compliance tags set through the API"
         with transaction.atomic(), audit_context(user=request.user, reason=reason):
             model = catalogue.mlmodel_compliance_tags_set(
                 model=model, actor=request.user, reason=reason,
                 compliance_tags=body.validated_data["compliance_tags"])
-        return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
+        return Response(MLModelSerializer(model, context={"request": request}).data)
 
     @extend_schema(parameters=[OpenApiParameter(
         "at", OpenApiTypes.DATETIME, required=True,
         description="The moment, e.g. 2026-03-01T00:00:00Z (a date means its midnight UTC).")],
-        responses=serializers.PointInTimeSerializer)
+        responses=PointInTimeSerializer)
     @action(detail=True, methods=["get"], url_path="as-of", filter_backends=[],
-            serializer_class=serializers.PointInTimeSerializer)
+            serializer_class=PointInTimeSerializer)
     def as_of(self, request, pk=None):
         """Point in time: `?at=2026-03-01T00:00:00Z` (or a date) → where each alias pointed
         and which stage each version was in at that moment, with who made that change and
         why, read from the alias move log and the versions' history."""
         model = self.get_object()
         at = _parse_moment(request.query_params.get("at", ""))
-        result = versions.mlmodel_as_of(model=model, at=at)
-        return Response(serializers.PointInTimeSerializer(result).data)
+        result = mlmodel_as_of(model=model, at=at)
+        return Response(PointInTimeSerializer(result).data)
 
     @action(detail=False, methods=["get"], url_path="licence-constraints")
     def licence_constraints(self, request):
@@ -248,20 +242,20 @@ class MLModelViewSet(AssetViewSet):
         filters apply on top."""
         wanted = request.query_params.getlist("redistribution") or [
             Redistribution.PROHIBITED, Redistribution.CONDITIONS]
-        queryset = catalogue.mlmodel_licence_constraints(
+        queryset = mlmodel_licence_constraints(
             queryset=self.filter_queryset(self.get_queryset()), redistribution=tuple(wanted))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @action(detail=True, methods=["post"], url_path="reclassify",
-            serializer_class=serializers.ReasonSerializer, permission_action="change")
+            serializer_class=ReasonSerializer, permission_action="change")
     def reclassify(self, request, pk=None):
         """Re-apply the accounting policy to this model."""
         model = self.get_object()
         reason = request.data.get("change_reason") or "Reclassified through the API"
         with transaction.atomic(), audit_context(user=request.user, reason=reason):
             model = catalogue.mlmodel_reclassify(model=model, actor=request.user, reason=reason)
-        return Response(serializers.MLModelSerializer(model, context={"request": request}).data)
+        return Response(MLModelSerializer(model, context={"request": request}).data)
 
 
 def _parse_moment(raw: str):
@@ -286,7 +280,7 @@ def _parse_moment(raw: str):
     return moment
 
 
-def _with_details_visible(queryset, user):
+def with_details_visible(queryset, user):
     """Annotate `details_visible`: may `user` see the location and datasheet (issue 5)."""
     from django.db.models import BooleanField, Case, Value, When
 
@@ -303,7 +297,7 @@ class DatasetViewSet(AssetViewSet):
     `view_sensitive_dataset`; every read of such a dataset is an access event."""
 
     queryset = Dataset.objects.all()
-    serializer_class = serializers.DatasetSerializer
+    serializer_class = DatasetSerializer
     filterset_class = DatasetFilterSet
     csv_columns = [*ASSET_COLUMNS, ("sensitivity", lambda o: o.sensitivity),
                    ("residency_region", lambda o: o.residency_region)]
@@ -315,7 +309,7 @@ class DatasetViewSet(AssetViewSet):
         if getattr(self, "swagger_fake_view", False):
             return queryset
         latest = DatasetVersion.objects.filter(dataset=OuterRef("pk")).order_by("-version")
-        return _with_details_visible(queryset, self.request.user).annotate(
+        return with_details_visible(queryset, self.request.user).annotate(
             latest_size=Subquery(latest.values("size")[:1]))
 
     def retrieve(self, request, *args, **kwargs):
@@ -329,7 +323,7 @@ class FeatureViewSet(AssetViewSet):
     """Features served to models."""
 
     queryset = Feature.objects.all()
-    serializer_class = serializers.FeatureSerializer
+    serializer_class = FeatureSerializer
     filterset_class = FeatureFilterSet
     csv_columns = [*ASSET_COLUMNS, ("data_type", lambda o: o.data_type),
                    ("dataset", lambda o: o.dataset.name
@@ -352,173 +346,10 @@ class PipelineViewSet(AssetViewSet):
     """Training and inference pipelines."""
 
     queryset = Pipeline.objects.all()
-    serializer_class = serializers.PipelineSerializer
+    serializer_class = PipelineSerializer
     filterset_class = PipelineFilterSet
     csv_columns = [*ASSET_COLUMNS, ("repository_url", lambda o: o.repository_url),
                    ("orchestrator", lambda o: o.orchestrator)]
-
-
-# --------------------------------------------------------------------------------------
-# Versions
-# --------------------------------------------------------------------------------------
-class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
-    """Versions of registered models, numbered 1, 2, 3... per model."""
-
-    permission_action: str | None = None  # set per extra action (CustodiaPermission)
-
-    queryset = ModelVersion.objects.all()
-    serializer_class = serializers.ModelVersionSerializer
-    filterset_class = ModelVersionFilterSet
-    filter_backends = [StrictFilterBackend]  # sorting: the filterset's `ordering`
-    csv_columns = [
-        ("id", lambda v: v.pk), ("model", lambda v: v.model.name), ("version", lambda v: v.version),
-        ("stage", lambda v: v.stage), ("artifact_uri", lambda v: v.artifact_uri),
-        ("artifact_sha256", lambda v: v.artifact_sha256),
-        ("training_date", lambda v: v.training_date or ""),
-        ("evaluation_metrics", lambda v: json.dumps(v.evaluation_metrics or {})),
-        ("created_by", lambda v: v.created_by.get_username() if v.created_by_id else ""),
-        ("created_at", lambda v: v.created_at.isoformat()),
-    ]
-
-    def create_object(self, data: dict, *, reason: str):
-        model = data.pop("model")
-        return catalogue.model_version_register(model=model, actor=self.request.user,
-                                                reason=reason, data=_version_data(data))
-
-    def update_object(self, instance, data: dict, *, reason: str):
-        if instance.stage in FROZEN_STAGES:
-            # Valid request, refused by the record's state: 409 (issue 4, item 6).
-            raise Conflict(f"{instance} has reached {instance.get_stage_display().lower()} and "
-                           "is frozen: no field, artefact, checksum or dataset link can change. "
-                           "Register a new version instead.")
-        return catalogue.model_version_update(version=instance, actor=self.request.user,
-                                              reason=reason, data=_version_data(data))
-
-    @action(detail=True, methods=["post"], url_path="transition",
-            serializer_class=serializers.TransitionSerializer, permission_action="view")
-    def transition(self, request, pk=None):
-        """Move the version to another lifecycle stage (the lifecycle service decides:
-        illegal moves, missing permissions and refusing promotion gates are a 400)."""
-        version = self.get_object()
-        body = serializers.TransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        reason = body.validated_data["change_reason"]
-        try:
-            version = lifecycle.model_version_transition(
-                version=version, to_stage=body.validated_data["to_stage"], actor=request.user,
-                reason=reason)
-        except ValidationError as error:
-            raise DRFValidationError(django_validation_error_to_dict(error)) from error
-        version = self.get_queryset().get(pk=version.pk)
-        return Response(serializers.ModelVersionSerializer(
-            version, context={"request": request}).data)
-
-    def delete_object(self, instance, *, reason: str) -> None:
-        try:
-            catalogue.model_version_delete(version=instance, actor=self.request.user,
-                                           reason=reason)
-        except ValidationError as error:
-            raise Conflict(" ".join(error.messages)) from error
-
-
-def _version_data(data: dict) -> dict:
-    """Serializer shapes → service arguments: dataset links by id and role."""
-    links = data.pop("dataset_links", None)
-    if links is not None:
-        data["datasets"] = [{"dataset_version": link["dataset_version_id"],
-                             "role": link["role"]} for link in links]
-    return data
-
-
-class ModelBranchViewSet(GovernedViewSet):
-    """Branches of a model's versions (`main`, `exp/...`, `drift-test/...`)."""
-
-    queryset = ModelBranch.objects.all()
-    serializer_class = serializers.ModelBranchSerializer
-    filterset_fields = ["model", "kind", "name"]
-    ordering_fields = ["name", "created_at"]
-
-    def create_object(self, data: dict, *, reason: str):
-        return versions.model_branch_create(model=data.pop("model"), actor=self.request.user,
-                                            reason=reason, data=data)
-
-    def update_object(self, instance, data: dict, *, reason: str):
-        return versions.model_branch_update(branch=instance, actor=self.request.user,
-                                            reason=reason, data=data)
-
-    def delete_object(self, instance, *, reason: str) -> None:
-        try:
-            versions.model_branch_delete(branch=instance, actor=self.request.user, reason=reason)
-        except ValidationError as error:
-            raise Conflict(" ".join(error.messages)) from error
-
-
-class ModelAliasViewSet(GovernedViewSet):
-    """Aliases (`champion`, `challenger`...): create or PATCH `version` to move one, with
-    `change_reason` as the reason kept in its history and move log."""
-
-    queryset = ModelAlias.objects.all()
-    serializer_class = serializers.ModelAliasSerializer
-    filterset_fields = ["model", "name", "version"]
-    ordering_fields = ["name", "moved_at"]
-
-    def create_object(self, data: dict, *, reason: str):
-        if not data.get("name"):
-            raise ValidationError({"name": ["Name the alias, e.g. champion."]})
-        return versions.model_alias_set(model=data["model"], name=data["name"],
-                                        version=data["version"], actor=self.request.user,
-                                        reason=reason)
-
-    def update_object(self, instance, data: dict, *, reason: str):
-        fixed = {k: ["An alias's model and name never change; create another alias."]
-                 for k in ("model", "name") if k in data
-                 and getattr(data[k], "pk", data[k]) != getattr(getattr(instance, k), "pk",
-                                                                getattr(instance, k))}
-        if fixed:
-            raise ValidationError(fixed)
-        if "version" not in data:
-            return instance
-        return versions.model_alias_set(model=instance.model, name=instance.name,
-                                        version=data["version"], actor=self.request.user,
-                                        reason=reason)
-
-    def delete_object(self, instance, *, reason: str) -> None:
-        versions.model_alias_delete(alias=instance, actor=self.request.user, reason=reason)
-
-
-class DatasetVersionViewSet(GovernedViewSet):
-    """Versions of datasets: where the bytes are and their checksum."""
-
-    queryset = DatasetVersion.objects.all()
-    serializer_class = serializers.DatasetVersionSerializer
-    filterset_class = DatasetVersionFilterSet
-    filter_backends = [StrictFilterBackend]  # sorting: the filterset's `ordering`
-    http_method_names = ["get", "post", "patch", "put", "head", "options"]
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if getattr(self, "swagger_fake_view", False):
-            return queryset
-        return _with_details_visible(queryset, self.request.user)
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        if instance.dataset.confidential or instance.dataset.is_sensitive:
-            access_event_record(request=request, action=AccessAction.VIEW, obj=instance)
-        return Response(self.get_serializer(instance).data)
-
-    def create_object(self, data: dict, *, reason: str):
-        dataset = data.pop("dataset")
-        return catalogue.dataset_version_register(dataset=dataset, actor=self.request.user,
-                                                  reason=reason, data=data)
-
-    def update_object(self, instance, data: dict, *, reason: str):
-        for field, value in data.items():
-            setattr(instance, field, value)
-        instance._change_reason = reason
-        instance.full_clean(validate_constraints=False)
-        instance.save()
-        return instance
 
 
 # --------------------------------------------------------------------------------------
@@ -528,7 +359,7 @@ class TeamViewSet(GovernedViewSet):
     """Teams and business units that own assets."""
 
     queryset = Team.objects.prefetch_related("members")
-    serializer_class = serializers.TeamSerializer
+    serializer_class = TeamSerializer
     ordering_fields = ["name", "business_unit"]
     filterset_fields = ["slug", "business_unit"]
 
@@ -537,7 +368,7 @@ class ComplianceTagViewSet(GovernedViewSet):
     """The controlled list of compliance tags."""
 
     queryset = ComplianceTag.objects.all()
-    serializer_class = serializers.ComplianceTagSerializer
+    serializer_class = ComplianceTagSerializer
     ordering_fields = ["name"]
     filterset_fields = ["name"]
 
@@ -548,7 +379,7 @@ class SavedSearchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """The signed-in user's own saved searches (nobody sees another's)."""
 
     queryset = SavedSearch.objects.all()
-    serializer_class = serializers.SavedSearchSerializer
+    serializer_class = SavedSearchSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_fields = ["page"]
     ordering_fields = ["page", "name", "created_at"]

@@ -1,143 +1,39 @@
-"""The registry around model versions (issue 4): the dataset versions a version was trained,
-validated and tested on, branches, and aliases with their move log.
-
-Why these rows exist:
-- `ModelVersionDataset` pins each dataset version *with its checksum at the time of
-  linking*, so an audit can reproduce a version even after the dataset moved on, and
-  notice when the bytes behind a URI changed. Links of a frozen version never change.
-- `ModelBranch` lets versions live on branches like software (`main`, `exp/...`,
-  `drift-test/...`), forked from a parent version; a drift-test branch says which drift
-  scenario it tests.
-- `ModelAlias` names the version that plays a role (`champion`, `challenger`); every move
-  is also an append-only `AliasMove` row (who, when, from, to, why), which answers
-  "which version was champion on 2026-03-01, who moved it there and why?".
-"""
-
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models.governed import GovernedModel, GovernedQuerySet
-from inventory.choices import BranchKind, DatasetRole
+from inventory.choices import BranchKind
 
-from .assets import MLModel
-from .versions import FROZEN_STAGES, DatasetVersion, ModelVersion, sha256_validator
+from .catalogue import MLModel
+from .versions import ModelVersion
 
 __all__ = [
+    "BRANCH_PREFIXES",
     "AliasMove",
+    "AliasMoveQuerySet",
     "ModelAlias",
+    "ModelAliasQuerySet",
     "ModelBranch",
-    "ModelVersionDataset",
+    "ModelBranchQuerySet",
+    "alias_name_validator",
     "branch_kind_for",
+    "branch_name_validator",
 ]
 
-
-# --------------------------------------------------------------------------------------
-# Dataset links
-# --------------------------------------------------------------------------------------
-def _links_frozen_error() -> ValidationError:
-    return ValidationError(
-        "This version has reached production and is frozen: the dataset versions it was "
-        "trained, validated and tested on cannot change. Register a new version instead.")
-
-
-class ModelVersionDatasetQuerySet(GovernedQuerySet):
-    """Links; every bulk path refuses rows of a frozen version (CONVENTIONS.md rule 5)."""
-
-    def for_list(self):
-        return self.select_related("dataset_version", "dataset_version__dataset")
-
-    def _refuse_frozen(self) -> None:
-        if self.filter(model_version__stage__in=FROZEN_STAGES).exists():
-            raise _links_frozen_error()
-
-    def update(self, **kwargs):
-        self._refuse_frozen()
-        return super().update(**kwargs)
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        objs = list(objs)
-        if self.model._base_manager.filter(pk__in=[o.pk for o in objs],
-                                           model_version__stage__in=FROZEN_STAGES).exists():
-            raise _links_frozen_error()
-        return super().bulk_update(objs, fields, batch_size=batch_size)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        if ModelVersion._base_manager.filter(
-                pk__in={o.model_version_id for o in objs}, stage__in=FROZEN_STAGES).exists():
-            raise _links_frozen_error()
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def delete(self):
-        self._refuse_frozen()
-        return super().delete()
-
-
-class ModelVersionDataset(GovernedModel):
-    """A dataset version a model version was trained, validated or tested on, with the
-    dataset version's checksum and size as they were when the link was recorded."""
-
-    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE,
-                                      related_name="dataset_links")
-    dataset_version = models.ForeignKey(DatasetVersion, on_delete=models.PROTECT,
-                                        related_name="model_version_links")
-    role = models.CharField(max_length=20, choices=DatasetRole.choices, db_index=True)
-    checksum_at_link = models.CharField(
-        max_length=64, blank=True, validators=[sha256_validator],
-        help_text="SHA-256 of the dataset version when the link was recorded.")
-    size_at_link = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
-
-    objects = ModelVersionDatasetQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["model_version", "role", "dataset_version"]
-        verbose_name = "dataset link of a model version"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["model_version", "dataset_version", "role"],
-                name="modelversiondataset_unique_role",
-                violation_error_message="This dataset version is already linked in this role."),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.model_version} {self.get_role_display().lower()} on {self.dataset_version}"
-
-    def get_absolute_url(self) -> str:
-        return self.model_version.get_absolute_url()
-
-    @classmethod
-    def restrict_visibility(cls, queryset, user, action: str):
-        """A link is as visible as its model version."""
-        versions = ModelVersion.restrict_visibility(ModelVersion.objects.all(), user, action)
-        return queryset.filter(model_version__in=versions.values("pk"))
-
-    def _version_frozen(self) -> bool:
-        return ModelVersion._base_manager.filter(
-            pk=self.model_version_id, stage__in=FROZEN_STAGES).exists()
-
-    def save(self, *args, **kwargs) -> None:
-        if self._version_frozen():
-            raise _links_frozen_error()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._version_frozen():
-            raise _links_frozen_error()
-        return super().delete(*args, **kwargs)
 
 
 # --------------------------------------------------------------------------------------
 # Branches
 # --------------------------------------------------------------------------------------
 BRANCH_PREFIXES = {"exp/": BranchKind.EXPERIMENT, "drift-test/": BranchKind.DRIFT_TEST}
+
+
 branch_name_validator = RegexValidator(
     r"^(main|(exp|drift-test)/[a-z0-9][a-z0-9._-]{0,80})$",
     "A branch is `main`, `exp/<name>` or `drift-test/<name>` (lower case, digits, . _ -), "
@@ -336,23 +232,3 @@ class AliasMove(models.Model):
     def restrict_visibility(cls, queryset, user, action: str):
         visible = MLModel.restrict_visibility(MLModel.objects.all(), user, action)
         return queryset.filter(model__in=visible.values("pk"))
-
-
-# --------------------------------------------------------------------------------------
-# Guard on the many-to-many door (`version.datasets.add/remove/set/clear`)
-# --------------------------------------------------------------------------------------
-@receiver(m2m_changed, sender=ModelVersion.datasets.through,
-          dispatch_uid="inventory-frozen-version-dataset-links")
-def _refuse_link_changes_of_frozen_versions(sender, instance, action: str, reverse: bool,
-                                            pk_set, **kwargs) -> None:
-    """`version.datasets.add(...)` (and `dataset_version.model_versions.add(...)`) skip
-    `ModelVersionDataset.save()`: refuse them here for frozen versions."""
-    if not action.startswith("pre_"):
-        return
-    if reverse:
-        versions = ModelVersion._base_manager.filter(pk__in=pk_set or ()) if action != \
-            "pre_clear" else ModelVersion._base_manager.filter(dataset_links__dataset_version=instance)
-    else:
-        versions = ModelVersion._base_manager.filter(pk=instance.pk)
-    if versions.filter(stage__in=FROZEN_STAGES).exists():
-        raise _links_frozen_error()

@@ -1,13 +1,4 @@
-"""Dashboards of the inventory app: the catalogue (models, datasets, features, pipelines),
-registration, completeness, licences, the risk register and saved searches.
-
-Views only translate and delegate: reads go through `restrict(user, action)` and the shared
-filtersets, writes through `inventory.services.catalogue` (CONVENTIONS.md, "One rule, every door").
-"""
-
 from __future__ import annotations
-
-from collections import Counter as Tally
 
 from django import forms
 from django.contrib import messages
@@ -26,21 +17,13 @@ from core.permissions import user_can, user_has_any_permission
 from core.services.audit import access_event_record
 from core.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
 from inventory.choices import ModelStage, Origin, Redistribution, RiskTier
-from inventory.filters import (
-    DatasetFilterSet,
-    FeatureFilterSet,
-    MLModelFilterSet,
-    PipelineFilterSet,
-)
-from inventory.forms import CompletenessFilterForm, MLModelDeleteForm, MLModelForm, SavedSearchForm
-from inventory.models import Dataset, Feature, MLModel, Pipeline, SavedSearch
+from inventory.filters import DatasetFilterSet, FeatureFilterSet, MLModelFilterSet, PipelineFilterSet
+from inventory.forms import MLModelDeleteForm, MLModelForm, SavedSearchForm
+from inventory.models import FROZEN_STAGES, Dataset, Feature, MLModel, Pipeline, SavedSearch
+from inventory.selectors.catalogue import risk_stage_matrix
+from inventory.selectors.standards import asset_metadata_gaps
 from inventory.services import catalogue
-from inventory.services.standards import (
-    asset_metadata_gaps,
-    field_label,
-    incomplete_assets,
-    missing_metadata_q,
-)
+from inventory.services.standards import field_label
 from inventory.tables import (
     DATASET_COLUMNS,
     FEATURE_COLUMNS,
@@ -51,6 +34,32 @@ from inventory.tables import (
     STAGE_BADGES,
     screen_columns,
 )
+
+__all__ = [
+    "PANEL_HIDDEN",
+    "SAVED_SEARCH_PAGES",
+    "SHORT_CHOICES",
+    "AssetDetailView",
+    "CatalogueListView",
+    "DatasetDetailView",
+    "DatasetListView",
+    "FeatureDetailView",
+    "FeatureListView",
+    "LicenceListView",
+    "MLModelCreateView",
+    "MLModelDeleteView",
+    "MLModelDetailView",
+    "MLModelEditView",
+    "MLModelFormView",
+    "MLModelListView",
+    "PipelineDetailView",
+    "PipelineListView",
+    "RiskRegisterView",
+    "SavedSearchCreateView",
+    "SavedSearchDeleteView",
+    "style_form",
+]
+
 
 
 # --------------------------------------------------------------------------------------
@@ -89,7 +98,7 @@ def _checkbox_short_choices(form: forms.Form) -> None:
             field.widget.choices = (("unknown", "Either"), ("true", "Yes"), ("false", "No"))
 
 
-def _list_query(request, *, drop: tuple[str, ...] = ("page", "export")) -> str:
+def list_query(request, *, drop: tuple[str, ...] = ("page", "export")) -> str:
     """The current list state as a query string, without pagination and export keys."""
     query = request.GET.copy()
     for key in drop:
@@ -130,7 +139,7 @@ class CatalogueListView(ObjectListView):
             "list_route": self.list_route,
             "saved_searches": SavedSearch.objects.filter(user=self.request.user,
                                                          page=self.list_route),
-            "current_query": _list_query(self.request, drop=("page", "export", "per_page")),
+            "current_query": list_query(self.request, drop=("page", "export", "per_page")),
             "search_text": self.request.GET.get("q", ""),
             "search_label": self.search_label,
             "search_help": self.search_help,
@@ -307,7 +316,7 @@ class MLModelDetailView(AssetDetailView):
         return super().get_queryset().prefetch_related("tags", "compliance_tags")
 
     def get_context_data(self, **kwargs) -> dict:
-        from inventory.views_versions import version_timeline
+        from inventory.selectors.versions import version_timeline
 
         context = super().get_context_data(**kwargs)
         obj = self.object
@@ -328,7 +337,7 @@ class MLModelDetailView(AssetDetailView):
 
 
 def _frozen_stages() -> list[str]:
-    return [str(stage) for stage in catalogue.FROZEN_STAGES]
+    return [str(stage) for stage in FROZEN_STAGES]
 
 
 def _pretty_json(value) -> str:
@@ -425,7 +434,6 @@ class PipelineDetailView(AssetDetailView):
             ("Orchestrator", obj.orchestrator),
             ("Schedule", obj.schedule),
         ]
-
 
 
 # --------------------------------------------------------------------------------------
@@ -535,129 +543,6 @@ class MLModelDeleteView(MLModelEditView):
         return HttpResponseRedirect(reverse("inventory:mlmodel_list"))
 
 
-# --------------------------------------------------------------------------------------
-# Registration completeness: assets missing mandatory metadata
-# --------------------------------------------------------------------------------------
-CATALOGUE_TYPES: dict[str, type] = {
-    "mlmodel": MLModel, "dataset": Dataset, "feature": Feature, "pipeline": Pipeline,
-}
-
-
-def _viewable_types(user) -> dict[str, type]:
-    return {key: model for key, model in CATALOGUE_TYPES.items()
-            if user_has_any_permission(user, "view", model)}
-
-
-class CompletenessView(LoginRequiredMixin, TemplateView):
-    """Assets whose registration misses what the metadata standard requires (issue 3, item 10)."""
-
-    template_name = "inventory/completeness.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _viewable_types(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def rows(self, form: CompletenessFilterForm) -> tuple[list[dict], list[dict]]:
-        """(incomplete assets, per-type summary) for what the user may see and filtered."""
-        user = self.request.user
-        wanted = form.cleaned_data.get("asset_type") if form.is_valid() else ""
-        team = form.cleaned_data.get("team") if form.is_valid() else None
-        rows, summary = [], []
-        for key, model in _viewable_types(user).items():
-            if wanted and wanted != key:
-                continue
-            queryset = model.objects.restrict(user, "view").for_list().order_by("name")
-            if team is not None:
-                queryset = queryset.filter(team=team)
-            found = incomplete_assets(queryset)
-            for asset, gaps in found:
-                rows.append({"asset": asset, "type": model._meta.verbose_name,
-                             "gaps": [field_label(model, gap) for gap in gaps]})
-            summary.append({"type": model._meta.verbose_name_plural, "key": key,
-                            "checked": queryset.count(), "incomplete": len(found)})
-        return rows, summary
-
-    def get(self, request, *args, **kwargs):
-        form = CompletenessFilterForm(request.GET or None, user=request.user,
-                                      types=_viewable_types(request.user))
-        rows, summary = self.rows(form)
-        if request.GET.get("export") == "csv":
-            return self.export_csv(rows)
-        style_form(form)
-        return self.render_to_response(self.get_context_data(
-            form=form, rows=rows, summary=summary, title="Registration completeness",
-            query=_list_query(request)))
-
-    def export_csv(self, rows: list[dict]):
-        import csv
-
-        from django.http import HttpResponse
-        from django.utils import timezone
-
-        access_event_record(request=self.request, action=AccessAction.EXPORT,
-                            query=self.request.GET.urlencode(), result_count=len(rows))
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="completeness-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["Type", "Name", "Team", "Owner", "Missing"])
-        for row in rows:
-            asset = row["asset"]
-            writer.writerow([row["type"], _csv_text(asset.name),
-                             asset.team.name if asset.team else "",
-                             asset.owner.get_username() if asset.owner else "",
-                             "; ".join(row["gaps"])])
-        return response
-
-
-def incomplete_models(user):
-    """The models `user` may see whose registration misses mandatory metadata (in SQL)."""
-    return MLModel.objects.restrict(user, "view").filter(missing_metadata_q(MLModel))
-
-
-def _csv_text(value: str) -> str:
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
-# --------------------------------------------------------------------------------------
-# Risk register: models by risk tier x stage
-# --------------------------------------------------------------------------------------
-TIER_ORDER = [RiskTier.CRITICAL, RiskTier.HIGH, RiskTier.MEDIUM, RiskTier.LOW]
-
-
-def risk_stage_matrix(user) -> dict:
-    """Counts of the models `user` may see, by risk tier (rows) and stage (columns).
-
-    Every number links to the models list filtered to it, so each can be checked.
-    """
-    from django.db.models import Count
-
-    counts = Tally()
-    for row in (MLModel.objects.restrict(user, "view").order_by()
-                .values("risk_tier", "stage").annotate(n=Count("pk"))):
-        counts[(row["risk_tier"], row["stage"])] += row["n"]
-    stages = list(ModelStage)
-    list_url = reverse("inventory:mlmodel_list")
-    biggest = max([sum(counts[(t, s)] for s in stages) for t in TIER_ORDER] + [1])
-    rows = []
-    for tier in TIER_ORDER:
-        cells = [{"stage": stage, "count": counts[(tier, stage)],
-                  "url": f"{list_url}?risk_tier={tier}&stage={stage}"} for stage in stages]
-        total = sum(c["count"] for c in cells)
-        rows.append({
-            "tier": tier, "label": tier.label, "badge": RISK_BADGES[tier], "cells": cells,
-            "total": total, "url": f"{list_url}?risk_tier={tier}",
-            "segments": [{**c, "label": c["stage"].label,
-                          "width": round(100 * c["count"] / biggest, 2)}
-                         for c in cells if c["count"]],
-        })
-    columns = [{"stage": s, "label": s.label, "total": sum(counts[(t, s)] for t in TIER_ORDER),
-                "url": f"{list_url}?stage={s}"} for s in stages]
-    return {"rows": rows, "columns": columns, "total": sum(counts.values()),
-            "stages": stages, "stage_badges": STAGE_BADGES}
-
-
 class RiskRegisterView(LoginRequiredMixin, TemplateView):
     """Where risk concentrates: models by risk tier and stage, as a chart and as a table."""
 
@@ -731,24 +616,3 @@ class SavedSearchDeleteView(LoginRequiredMixin, View):
             return HttpResponseRedirect(reverse(page))
         except NoReverseMatch:
             return HttpResponseRedirect(reverse("home"))
-
-__all__ = [
-    "CompletenessView",
-    "DatasetDetailView",
-    "DatasetListView",
-    "FeatureDetailView",
-    "FeatureListView",
-    "LicenceListView",
-    "MLModelCreateView",
-    "MLModelDeleteView",
-    "MLModelDetailView",
-    "MLModelEditView",
-    "MLModelListView",
-    "PipelineDetailView",
-    "PipelineListView",
-    "RiskRegisterView",
-    "SavedSearchCreateView",
-    "SavedSearchDeleteView",
-    "incomplete_models",
-    "risk_stage_matrix",
-]

@@ -1,59 +1,313 @@
-"""Export and import of the inventory for CMDBs and asset registers (issue 4, item 9).
-
-Schema `custodia.inventory/v1` (documented in the README): five sections, `models`,
-`datasets`, `features`, `pipelines` and `model_versions`, one object (JSON) or row (CSV)
-per record, with the columns of `SECTIONS`. People are user names, a team is its slug, a feature's dataset is
-the dataset's name, tags and compliance tags are lists of names (`|`-separated in CSV),
-JSON-valued fields are JSON text in CSV. `READ_ONLY` columns (e.g. `stage`) are exported
-for information and ignored on import. A field the exporting user may not see (the
-datasheet of a sensitive dataset) is left out of JSON and written as `[hidden]` in CSV;
-on import an absent column or `[hidden]` leaves the field as it is.
-
-Import matches rows to assets by name (case-insensitive), and versions by model name and
-number: a new one is registered, a known one updated, through the catalogue services
-(same rules as every other door: a frozen version never changes, and a new version must
-carry the next number, since Custodia numbers versions without gaps).
-Round-trip safe: importing an export changes nothing (rows equal to the stored asset are
-"unchanged" and write no history). All or nothing: every row is tried in one
-transaction; if any row has errors, the transaction is rolled back and the report lists
-each bad row with its field errors.
-"""
-
 from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
+import hmac
 import io
 import json
+import logging
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.dispatch import receiver
 from django.utils import timezone
 
 from core.permissions import user_can
-from inventory.models import FROZEN_STAGES, Dataset, Feature, MLModel, ModelVersion, Pipeline, Team
+from inventory.choices import DeliveryStatus, WebhookEvent
+from inventory.models import (
+    FROZEN_STAGES,
+    Dataset,
+    Feature,
+    MLModel,
+    ModelVersion,
+    Pipeline,
+    Team,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+from inventory.signals import alias_moved, model_version_registered, model_version_stage_changed
 
 __all__ = [
+    "DELIVER_TASK",
     "HIDDEN",
+    "LIST_SEPARATOR",
     "READ_ONLY",
     "SCHEMA",
     "SECTIONS",
+    "SIGNATURE_HEADER",
     "ImportReport",
     "inventory_export",
     "inventory_export_csv",
     "inventory_import",
     "parse_csv",
+    "webhook_create",
+    "webhook_delete",
+    "webhook_deliveries_due",
+    "webhook_delivery_attempt",
+    "webhook_event_emit",
+    "webhook_signature",
+    "webhook_signature_verify",
+    "webhook_update",
 ]
+
+logger = logging.getLogger(__name__)
+SIGNATURE_HEADER = "X-Custodia-Signature"
+DELIVER_TASK = "inventory.webhook_deliver"
+
+
+# --------------------------------------------------------------------------------------
+# Signing
+# --------------------------------------------------------------------------------------
+def webhook_signature(*, secret: str, body: bytes, timestamp: int) -> str:
+    """The `X-Custodia-Signature` header value for `body` sent at `timestamp`."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def webhook_signature_verify(*, secret: str, body: bytes, header: str,
+                             tolerance_seconds: int = 300, now: float | None = None) -> bool:
+    """Whether `header` is a valid signature of `body` made within `tolerance_seconds`.
+
+    The reference implementation of what a receiver does (constant-time comparison).
+    """
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        timestamp = int(parts["t"])
+        given = parts["v1"]
+    except (KeyError, ValueError):
+        return False
+    if abs((now if now is not None else time.time()) - timestamp) > tolerance_seconds:
+        return False
+    expected = webhook_signature(secret=secret, body=body, timestamp=timestamp).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, given)
+
+
+# --------------------------------------------------------------------------------------
+# Emitting events
+# --------------------------------------------------------------------------------------
+def webhook_event_emit(*, event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """Queue `event` for every active webhook that wants it.
+
+    Args:
+        event: a `WebhookEvent` value.
+        data: the event's JSON-serialisable details (ids, names, stages, actor, reason).
+    Returns:
+        The deliveries created (none when no webhook listens).
+    """
+    from core.services.jobs import task_enqueue
+
+    if event not in WebhookEvent.values:
+        raise ValueError(f"Unknown webhook event {event!r}")
+    deliveries = []
+    with transaction.atomic():
+        for webhook in Webhook.objects.filter(active=True):
+            if not webhook.wants(event):
+                continue
+            delivery = WebhookDelivery.objects.create(webhook=webhook, event=event, payload={})
+            delivery.payload = json.loads(json.dumps({
+                "id": str(delivery.delivery_id), "event": event,
+                "occurred_at": timezone.now(), "data": data}, cls=DjangoJSONEncoder))
+            delivery.save(update_fields=["payload"])
+            task_enqueue(DELIVER_TASK, delivery_id=delivery.pk)
+            deliveries.append(delivery)
+    return deliveries
+
+
+def _backoff(attempts: int) -> timedelta:
+    """Exponential back-off: base, 2 x base, 4 x base ... capped (settings)."""
+    base = settings.CUSTODIA_WEBHOOK_BACKOFF_SECONDS
+    return timedelta(seconds=min(base * (2 ** max(0, attempts - 1)),
+                                 settings.CUSTODIA_WEBHOOK_BACKOFF_MAX_SECONDS))
+
+
+def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
+    """Make one HTTP attempt of a delivery and log it; schedule a retry if it failed.
+
+    No database lock is held during the HTTP call (a slow receiver must not block
+    writers); the outbox claim makes each queued attempt run once, and receivers can
+    de-duplicate on `X-Custodia-Delivery` should a crashed worker's attempt be re-run.
+
+    Returns:
+        The delivery after the attempt, or None if it was already finished.
+    """
+    delivery = (WebhookDelivery.objects.select_related("webhook").filter(
+        pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING]).first())
+    if delivery is None:
+        return None
+    webhook = delivery.webhook
+    body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
+    status, response_body, error, duration = _post(webhook, delivery, body)
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().select_related("webhook").get(
+            pk=delivery_id)
+        number = delivery.attempts + 1
+        WebhookAttempt.objects.create(delivery=delivery, number=number, response_status=status,
+                                      response_body=response_body[:2000], error=error[:2000],
+                                      duration_ms=duration)
+        delivery.attempts = number
+        delivery.last_response_status = status
+        ok = status is not None and 200 <= status < 300
+        delivery.last_error = "" if ok else (error or f"HTTP {status}")[:2000]
+        now = timezone.now()
+        if ok:
+            delivery.status, delivery.completed_at, delivery.next_attempt_at = (
+                DeliveryStatus.SUCCEEDED, now, None)
+        elif number >= webhook.max_attempts or not webhook.active:
+            delivery.status, delivery.completed_at, delivery.next_attempt_at = (
+                DeliveryStatus.FAILED, now, None)
+        else:
+            delivery.status = DeliveryStatus.RETRYING
+            delivery.next_attempt_at = now + _backoff(number)
+        delivery.save()
+    return delivery
+
+
+def _post(webhook: Webhook, delivery: WebhookDelivery,
+          body: bytes) -> tuple[int | None, str, str, int]:
+    """POST the signed body; (status or None, response text, error text, milliseconds)."""
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Custodia-Webhooks/1",
+        "X-Custodia-Event": delivery.event,
+        "X-Custodia-Delivery": str(delivery.delivery_id),
+        SIGNATURE_HEADER: webhook_signature(secret=webhook.secret, body=body,
+                                            timestamp=int(time.time())),
+    }
+    request = urllib.request.Request(webhook.url, data=body, headers=headers, method="POST")
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(
+                request, timeout=settings.CUSTODIA_WEBHOOK_TIMEOUT_SECONDS) as response:
+            status, text, error = response.status, response.read(2000).decode(
+                "utf-8", "replace"), ""
+    except urllib.error.HTTPError as failure:
+        status, text, error = failure.code, failure.read(2000).decode("utf-8", "replace"), ""
+    except (urllib.error.URLError, OSError, ValueError) as failure:
+        status, text, error = None, "", f"{type(failure).__name__}: {failure}"
+    return status, text, error, int((time.monotonic() - started) * 1000)
+
+
+def webhook_deliveries_due(*, limit: int = 200) -> int:
+    """Enqueue (through the outbox) every retry whose back-off has elapsed.
+
+    Returns:
+        How many deliveries were queued.
+    """
+    from core.services.jobs import task_enqueue
+
+    with transaction.atomic():
+        due = list(WebhookDelivery.objects.select_for_update(skip_locked=True).filter(
+            status=DeliveryStatus.RETRYING, next_attempt_at__lte=timezone.now())
+            .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+        for delivery_id in due:
+            task_enqueue(DELIVER_TASK, delivery_id=delivery_id)
+        # Not due again until this attempt has run (or failed and re-scheduled itself).
+        WebhookDelivery.objects.filter(pk__in=due).update(next_attempt_at=None)
+    return len(due)
+
+
+# --------------------------------------------------------------------------------------
+# Registry signals → events (the signals are sent after the services' commit)
+# --------------------------------------------------------------------------------------
+def _emit_safely(event: str, data: dict[str, Any]) -> None:
+    """Receivers run after the change committed: a failure to queue an event is logged,
+    never turned into an error of a request whose change is already saved."""
+    try:
+        webhook_event_emit(event=event, data=data)
+    except Exception:  # logged with its traceback
+        logger.exception("Webhook event %s could not be queued", event)
+
+
+def _actor_name(actor) -> str:
+    from core.audit import describe_actor
+
+    return describe_actor(actor)
+
+
+def _version_data(version) -> dict[str, Any]:
+    return {"model_version": {"id": version.pk, "model": version.model_id,
+                              "model_name": version.model.name, "version": version.version,
+                              "stage": version.stage, "artifact_uri": version.artifact_uri,
+                              "artifact_sha256": version.artifact_sha256}}
+
+
+@receiver(model_version_registered, dispatch_uid="custodia-webhooks-registered")
+def _on_registered(sender, version, actor=None, reason: str = "", **kwargs) -> None:
+    _emit_safely(WebhookEvent.VERSION_REGISTERED, {
+        **_version_data(version), "actor": _actor_name(actor), "reason": reason})
+
+
+@receiver(model_version_stage_changed, dispatch_uid="custodia-webhooks-stage-changed")
+def _on_stage_changed(sender, version, from_stage: str, to_stage: str, actor=None,
+                      reason: str = "", **kwargs) -> None:
+    data = {**_version_data(version), "from_stage": from_stage, "to_stage": to_stage,
+            "actor": _actor_name(actor), "reason": reason}
+    _emit_safely(WebhookEvent.STAGE_CHANGED, data)
+    if to_stage == "deprecated":
+        _emit_safely(WebhookEvent.DEPRECATED, data)
+
+
+@receiver(alias_moved, dispatch_uid="custodia-webhooks-alias-moved")
+def _on_alias_moved(sender, alias, to_version=None, from_version=None, move=None, actor=None,
+                    reason: str = "", **kwargs) -> None:
+    """Set, moved or removed (`to_version` null): one event, with the move log entry."""
+    model = (to_version or from_version).model if (to_version or from_version) else None
+    _emit_safely(WebhookEvent.ALIAS_MOVED, {
+        "alias": {"name": alias.name, "model": alias.model_id,
+                  "model_name": model.name if model is not None else None},
+        "move": getattr(move, "pk", None),
+        "from_version": (_version_data(from_version)["model_version"]
+                         if from_version is not None else None),
+        "to_version": (_version_data(to_version)["model_version"]
+                       if to_version is not None else None),
+        "actor": _actor_name(actor), "reason": reason})
+
+
+# --------------------------------------------------------------------------------------
+# Webhook configuration (admin and API)
+# --------------------------------------------------------------------------------------
+def webhook_create(*, actor, reason: str, data: dict[str, Any]) -> Webhook:
+    """Add a webhook (a signing secret is generated unless one is given).
+
+    Raises:
+        ValidationError: unknown events, a short secret, a bad URL; nothing is written.
+    """
+    from core.services.records import record_create
+
+    return record_create(model_class=Webhook, actor=actor, reason=reason, data=data,
+                         created_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def webhook_update(*, webhook: Webhook, actor, reason: str, data: dict[str, Any]) -> Webhook:
+    """Change a webhook; deliveries already queued keep the payload they were made with."""
+    from core.services.records import record_update
+
+    return record_update(instance=webhook, actor=actor, reason=reason, data=data)
+
+
+def webhook_delete(*, webhook: Webhook, actor, reason: str) -> None:
+    """Delete a webhook with its delivery log (its history row keeps the configuration)."""
+    from core.services.records import record_delete
+
+    record_delete(instance=webhook, actor=actor, reason=reason)
+
 
 SCHEMA = "custodia.inventory/v1"
 HIDDEN = "[hidden]"
 LIST_SEPARATOR = "|"
-
 _COMMON = ["name", "purpose", "description", "owner", "steward", "team", "domain", "tags",
            "compliance_tags", "confidential", "tracked_artefacts"]
 SECTIONS: dict[str, tuple[type[models.Model], list[str]]] = {
@@ -75,8 +329,12 @@ SECTIONS: dict[str, tuple[type[models.Model], list[str]]] = {
                                       "inference_requirements", "code_repository",
                                       "code_commit"]),
 }
+
+
 # Exported for information; set by Custodia (promotion, risk officers), ignored on import.
 READ_ONLY = frozenset({"stage"})
+
+
 _ORDER = {"model_versions": ("model__name", "version")}
 Actor = AbstractBaseUser | None
 
@@ -373,7 +631,7 @@ def _parse_row(model_class, columns: list[str], row: dict, section: str,
 def _import_version_row(*, where: dict, row: dict, actor: Actor, reason: str,
                         report: ImportReport) -> None:
     """A model version: updated while not frozen, registered when it is the next number."""
-    from inventory.services import catalogue
+    from inventory.services import versions
 
     _, columns = SECTIONS["model_versions"]
     incoming, errors = _parse_row(ModelVersion, columns, row, "model_versions")
@@ -399,7 +657,7 @@ def _import_version_row(*, where: dict, row: dict, actor: Actor, reason: str,
                 if actor is not None and not (user_can(actor, "add", model=ModelVersion)
                                               and user_can(actor, "change", model)):
                     raise ValidationError(f"You may not register versions of “{model}”.")
-                version = catalogue.model_version_register(model=model, actor=actor,
+                version = versions.model_version_register(model=model, actor=actor,
                                                            reason=reason, data=incoming)
                 report.created.append({**where, "id": version.pk})
                 return
@@ -414,7 +672,7 @@ def _import_version_row(*, where: dict, row: dict, actor: Actor, reason: str,
                                       f"{', '.join(sorted(changed))} cannot change.")
             if actor is not None and not user_can(actor, "change", existing):
                 raise ValidationError(f"You may not change “{existing}”.")
-            catalogue.model_version_update(version=existing, actor=actor, reason=reason,
+            versions.model_version_update(version=existing, actor=actor, reason=reason,
                                            data=changed)
             report.updated.append({**where, "id": existing.pk, "fields": sorted(changed)})
     except ValidationError as error:
