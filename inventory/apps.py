@@ -1,3 +1,5 @@
+"""Configuration of the inventory app: signals, webhooks, scheduled jobs and navigation."""
+
 from django.apps import AppConfig
 
 
@@ -23,9 +25,9 @@ class InventoryConfig(AppConfig):
     @staticmethod
     def _register_navigation() -> None:
         InventoryConfig._register_catalogue_navigation()
-        from inventory.navigation import register_lifecycle_navigation
+        from inventory.navigation import register_evidence_navigation
 
-        register_lifecycle_navigation()
+        register_evidence_navigation()
 
     @staticmethod
     def _register_catalogue_navigation() -> None:

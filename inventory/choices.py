@@ -74,7 +74,7 @@ class Sensitivity(models.TextChoices):
 
 
 # Classes whose location and datasheet only holders of `inventory.view_sensitive_dataset`
-# (role-wide or granted on the dataset) may see (issue 5; GDPR art. 9, HIPAA, GLBA).
+# (role-wide or granted on the dataset) may see (GDPR art. 9, HIPAA, GLBA).
 SENSITIVE_CLASSES = frozenset({Sensitivity.PII, Sensitivity.PHI, Sensitivity.FINANCIAL})
 
 
@@ -93,7 +93,7 @@ class StorageMode(models.TextChoices):
 
 
 # --------------------------------------------------------------------------------------
-# Versions, branches and aliases (issue 4)
+# Versions, branches and aliases
 # --------------------------------------------------------------------------------------
 class VersioningStrategy(models.TextChoices):
     """How a model's versions pin what they are made of (traceability vs storage)."""

@@ -546,7 +546,7 @@ def demo_load() -> dict[str, int]:
                                    reason=f"Moved to {version_stage} (recorded at migration "
                                           "into Custodia)", stage=version_stage)
             if "production" in path:
-                # The version serving decisions carries the `champion` alias (issue 4).
+                # The version serving decisions carries the `champion` alias.
                 from inventory.services.branches import model_alias_set
 
                 serving = model.versions.get(version=path.index("production") + 1)

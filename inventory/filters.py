@@ -375,7 +375,7 @@ class ModelVersionFilterSet(django_filters.FilterSet):
                           help_text=METRIC_HELP)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
                                                      label="Registered after")
-    # Issue 4: branches, aliases, signed commits, the lifecycle board's due dates.
+    # Branches, aliases, signed commits, the lifecycle board's due dates.
     branch = django_filters.CharFilter(field_name="branch__name", label="Branch")
     alias = django_filters.CharFilter(field_name="aliases__name", label="Alias",
                                       distinct=True)

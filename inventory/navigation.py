@@ -1,3 +1,5 @@
+"""Menu entries and home counters of the retention, deprecation and deployment dashboards."""
+
 from __future__ import annotations
 
 from core.menu import Counter, MenuItem, register_counter, register_menu_item
@@ -6,15 +8,14 @@ from inventory.models import DeprecationNotice
 from inventory.views.deprecation import visible_notices
 
 __all__ = [
-    "register_lifecycle_navigation",
+    "register_evidence_navigation",
 ]
-
 
 
 # --------------------------------------------------------------------------------------
 # Navigation
 # --------------------------------------------------------------------------------------
-def register_lifecycle_navigation() -> None:
+def register_evidence_navigation() -> None:
     """Menu entries and a home counter (called from `InventoryConfig.ready()`)."""
     from django.urls import reverse
 

@@ -1,6 +1,6 @@
 """Dashboard routes of the inventory app (mounted at /inventory/).
 
-Route names follow `inventory:<model>_list|_detail|_add|_edit|_delete` (docs/conventions.md).
+Route names follow `inventory:<model>_list|_detail|_add|_edit|_delete` (house style).
 """
 
 from django.urls import path

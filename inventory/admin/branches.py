@@ -1,3 +1,7 @@
+"""Admin of branches and aliases, written through `inventory.services.branches`; the alias
+move log is read-only.
+"""
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -10,7 +14,7 @@ from inventory.services import branches
 
 
 # --------------------------------------------------------------------------------------
-# Branches and aliases (issue 4)
+# Branches and aliases
 # --------------------------------------------------------------------------------------
 @admin.register(ModelBranch)
 class ModelBranchAdmin(GovernedAdmin):

@@ -1,3 +1,17 @@
+"""Admin of the catalogue: models, datasets, features, pipelines, teams and tags.
+
+Data scientists register and edit catalogue assets here. The admin obeys the same rules
+as the API and the dashboards (house style, "One rule, every door"):
+- the forms' `clean()` runs `registration_problems`, so every problem shows next to its
+  field and nothing is written;
+- `save_model`/`delete_model` call the catalogue services (history with user and reason,
+  object grants, classification);
+- changelists and object pages are restricted like every other list: another team's
+  confidential asset is absent from the changelist and its pages answer 404/403;
+- risk tier and compliance tags are read-only to those who may not set them, stages and
+  version numbers are read-only to everyone (they change by transitions).
+"""
+
 from __future__ import annotations
 
 import itertools
@@ -73,7 +87,7 @@ class RegistrationAdminForm(forms.ModelForm):
 # --------------------------------------------------------------------------------------
 class HiddenFieldsAdminMixin:
     """Leaves out of the change form (and of old versions in the history) the fields the
-    record hides from this user: a sensitive dataset's location and datasheet (issue 5)."""
+    record hides from this user: a sensitive dataset's location and datasheet (GDPR art. 9)."""
 
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])
@@ -131,7 +145,7 @@ class CatalogueAdmin(GovernedAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index for a missing object; a row the user may not see
-        # must look exactly like one that does not exist (CONVENTIONS.md: 404).
+        # must look exactly like one that does not exist (house style: 404).
         raise Http404
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

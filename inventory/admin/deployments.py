@@ -1,3 +1,5 @@
+"""Admin of deployments and metric observations: read-only evidence reported by pipelines."""
+
 from __future__ import annotations
 
 from django.contrib import admin

@@ -1,3 +1,7 @@
+"""Admin of deprecation rules and schedules (saved through their services) and of notices
+(read-only evidence).
+"""
+
 from __future__ import annotations
 
 from django.contrib import admin

@@ -1,3 +1,5 @@
+"""Admin of webhooks (saved through their services) and of the delivery log (read-only)."""
+
 from __future__ import annotations
 
 from django import forms

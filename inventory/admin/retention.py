@@ -1,3 +1,7 @@
+"""Admin of retention policies and legal holds (saved through their services) and of purge
+records (read-only evidence).
+"""
+
 from __future__ import annotations
 
 from django.contrib import admin

@@ -1,3 +1,7 @@
+"""Admin of the registration rules: metadata standards, naming conventions, inventory scope
+and accounting rules.
+"""
+
 from __future__ import annotations
 
 from django.contrib import admin

@@ -1,3 +1,7 @@
+"""Admin of model and dataset versions: registered through the versions service; a version
+that reached production is read-only as a whole.
+"""
+
 from __future__ import annotations
 
 from django import forms
@@ -107,7 +111,7 @@ class ModelVersionAdmin(GovernedAdmin):
         if obj is not None:
             fields += ["model", "branch"]
             if obj.stage in FROZEN_STAGES:
-                # Frozen since production (DESIGN.md): nothing may change by any path.
+                # Frozen since production (docs/architecture.md): nothing may change by any path.
                 fields = [f.name for f in obj._meta.fields if f.editable] + fields
         return list(dict.fromkeys(fields))
 

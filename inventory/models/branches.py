@@ -1,3 +1,13 @@
+"""Branches and aliases of model versions, with the alias move log.
+
+- `ModelBranch` lets versions live on branches like software (`main`, `exp/...`,
+  `drift-test/...`), forked from a parent version; a drift-test branch says which drift
+  scenario it tests.
+- `ModelAlias` names the version that plays a role (`champion`, `challenger`); every move
+  is also an append-only `AliasMove` row (who, when, from, to, why), which answers
+  "which version was champion on 2026-03-01, who moved it there and why?".
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -25,7 +35,6 @@ __all__ = [
     "branch_kind_for",
     "branch_name_validator",
 ]
-
 
 
 # --------------------------------------------------------------------------------------

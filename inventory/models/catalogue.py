@@ -1,3 +1,7 @@
+"""Catalogue: teams, tags, compliance tags, the governed assets (models, datasets, features,
+pipelines) and saved searches.
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -40,7 +44,6 @@ __all__ = [
 ]
 
 
-
 # Above this size a full copy costs more than it protects: keep a reference (50 GiB).
 HELD_MAX_BYTES = 50 * 1024**3
 
@@ -52,7 +55,7 @@ HOT_REFERENCE_BYTES = 1024**3
 def storage_mode_recommendation(*, size: int | None, sensitivity: str,
                                 access_frequency: str) -> tuple[str, str]:
     """Held or referenced, and why, from the data's size, sensitivity and how often it is
-    read (issue 5). Sensitive data that fits is held, so access, integrity and retention
+    read (GDPR art. 9). Sensitive data that fits is held, so access, integrity and retention
     are Custodia's; data that is big, or big and read all the time, stays where it is."""
     if size is None:
         return StorageMode.REFERENCED, "Size unknown: record a version's size to decide."

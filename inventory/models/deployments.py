@@ -1,3 +1,12 @@
+"""Deployments: where model versions run, and what is measured about them there.
+
+A `Deployment` is reported by CI/CD (or entered by hand): one model version in one
+environment / region / customer segment, with its endpoint and status. A
+`MetricObservation` is one measured value (performance, drift, latency, resources,
+usage) of a version, optionally at a deployment; the performance-decay deprecation
+trigger reads them.
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -16,7 +25,6 @@ __all__ = [
     "MetricObservation",
     "MetricObservationQuerySet",
 ]
-
 
 
 def _visible_versions(user, action: str):

@@ -1,3 +1,14 @@
+"""Deprecation: the triggers that retire model versions, and the notices sent first.
+
+- `DeprecationRule`: the performance-decay trigger (a metric past its threshold for N
+  consecutive observations).
+- `DeprecationSchedule`: per version, the planned deprecation or archival date and the
+  validation/approval expiry dates (a separate record, because a production version itself
+  is frozen).
+- `DeprecationNotice`: the owners were told that a version will be deprecated or archived,
+  when, and why; the change happens only after it.
+"""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError

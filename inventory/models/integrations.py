@@ -1,3 +1,10 @@
+"""Integrations: outgoing webhooks and their delivery log.
+
+- `Webhook`: a receiver of registry events, with its signing secret.
+- `WebhookDelivery` / `WebhookAttempt`: one event to one webhook, and every HTTP attempt
+  to deliver it (the delivery log shown in the admin).
+"""
+
 from __future__ import annotations
 
 import secrets

@@ -1,3 +1,13 @@
+"""Retention: policies, legal holds and the evidence of purged artifacts.
+
+- `RetentionPolicy`: how long artifacts of versions in a stage are kept, per asset type
+  and (optionally) per regulation (a compliance tag on the model or dataset). The longest
+  matching policy wins: regulations set minimum retention periods.
+- `LegalHold`: blocks every purge of what it covers until it is released.
+- `PurgeRecord`: evidence of one artifact removed by the scheduled purge (append-only).
+  Purging removes artifact *files* only: versions, their history and audit records stay.
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -21,7 +31,6 @@ __all__ = [
     "RetentionPolicy",
     "RetentionPolicyQuerySet",
 ]
-
 
 
 # --------------------------------------------------------------------------------------

@@ -1,3 +1,12 @@
+"""Versions: the exact artefacts of a model or dataset at one point of its life, and the
+dataset versions a model version was trained, validated and tested on.
+
+`ModelVersionDataset` pins each dataset version *with its checksum at the time of linking*,
+so an audit can reproduce a version even after the dataset moved on, and notice when the
+bytes behind a URI changed. A version that reached production is frozen evidence
+(`FROZEN_STAGES`): neither its fields nor its dataset links change by any path.
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -25,9 +34,8 @@ __all__ = [
 ]
 
 
-
 # A version that reached production is evidence: from then on only its stage moves on
-# (deprecated, archived, retired) and nothing else changes by any path (DESIGN.md).
+# (deprecated, archived, retired) and nothing else changes by any path (docs/architecture.md).
 FROZEN_STAGES = frozenset({ModelStage.PRODUCTION, ModelStage.DEPRECATED, ModelStage.ARCHIVED,
                            ModelStage.RETIRED})
 
@@ -131,7 +139,7 @@ class ModelVersion(GovernedModel):
         if self.pk is not None and not self._state.adding:
             self._refuse_frozen_changes(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
-        # A version in production marks its model for ever (deletion refused, DESIGN.md).
+        # A version in production marks its model for ever (deletion refused, docs/architecture.md).
         if self.stage == ModelStage.PRODUCTION and not self.model.ever_in_production:
             self.model.ever_in_production = True
             self.model.save(update_fields=["ever_in_production", "updated_at"])
@@ -210,7 +218,7 @@ def _links_frozen_error() -> ValidationError:
 
 
 class ModelVersionDatasetQuerySet(GovernedQuerySet):
-    """Links; every bulk path refuses rows of a frozen version (CONVENTIONS.md rule 5)."""
+    """Links; every bulk path refuses rows of a frozen version (house style, rule 5)."""
 
     def for_list(self):
         return self.select_related("dataset_version", "dataset_version__dataset")

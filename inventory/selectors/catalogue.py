@@ -1,3 +1,7 @@
+"""Reads of the catalogue that pages and counters share: licence constraints of third-party
+models and the risk tier by stage matrix of the risk register.
+"""
+
 from __future__ import annotations
 
 from collections import Counter as Tally
@@ -14,7 +18,6 @@ __all__ = [
     "mlmodel_licence_constraints",
     "risk_stage_matrix",
 ]
-
 
 
 # --------------------------------------------------------------------------------------

@@ -1,3 +1,7 @@
+"""Registration completeness: which existing assets lack the metadata today's standards
+require, per asset (for pages) or as one SQL filter (for counters).
+"""
+
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
@@ -13,7 +17,6 @@ __all__ = [
     "incomplete_models",
     "missing_metadata_q",
 ]
-
 
 
 # --------------------------------------------------------------------------------------

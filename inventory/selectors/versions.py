@@ -1,3 +1,8 @@
+"""Reads around model versions: the point-in-time question ("which versions and aliases did
+this model have at that moment?"), each version's components and storage, and the
+version timeline of a model's detail page.
+"""
+
 from __future__ import annotations
 
 import datetime
@@ -21,7 +26,6 @@ __all__ = [
     "model_version_components",
     "version_timeline",
 ]
-
 
 
 # --------------------------------------------------------------------------------------

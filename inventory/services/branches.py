@@ -1,3 +1,11 @@
+"""Writes of branches and aliases: create, change and delete branches; set, move and delete
+aliases (each move logged as an `AliasMove`).
+
+`main` exists for every model and is never deleted; the protected aliases (`champion`,
+`production`) move only for holders of `promote_mlmodel`. Every write is keyword-only,
+takes the actor and a reason, runs in one transaction and leaves history rows with both.
+"""
+
 from __future__ import annotations
 
 from typing import Any

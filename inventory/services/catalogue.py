@@ -1,3 +1,31 @@
+"""Writes of the catalogue: register, change and delete assets; grants and permission denials.
+
+Every door (API, admin, dashboards, demo data, jobs) registers and edits assets through
+these functions, so the pre-registration validation of `inventory.services.standards`,
+the accounting classification, the object grants and the audit trail are the same on
+every path. Each function is keyword-only, takes the acting user and a reason, runs in
+one transaction and writes history rows carrying both.
+
+Object grants (django-guardian) made here, by design:
+- the **creator** of an asset gets `view`, `change` and `delete` on it (deleting stays
+  refused once a model has been in production); the creator of a version gets `view`
+  and `change` on the version (`inventory.services.versions`);
+- the **owner** (when not the creator) gets `view` and `change`, and on a model also
+  `request_promotion_mlmodel`: they are accountable for it. A new owner set by an update
+  gets the same; the previous owner keeps theirs until an administrator removes them
+  (ownership disputes go through governance's escalation, not a silent revoke);
+- the **team** gets nothing per object: team members already see their team's
+  confidential assets through `Asset.restrict_visibility`, and what they may change is
+  decided by their role.
+Grants and denials of a deleted asset are removed with it, so that a new row reusing
+the id does not inherit them.
+
+Risk tier and compliance tags set at registration are the registrant's statement; after
+that only holders of `set_risk_tier_mlmodel` / `set_compliance_tags_mlmodel` (risk and
+compliance officers) change them, through `mlmodel_risk_tier_set` /
+`mlmodel_compliance_tags_set`.
+"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -50,7 +78,6 @@ __all__ = [
     "saved_search_create",
     "saved_search_delete",
 ]
-
 
 
 # The acting user; None for system work (its audit label comes from `audit_context`).

@@ -1,4 +1,4 @@
-"""Deployments and metric observations reported by CI/CD and monitoring (issue 4, item 8).
+"""Deployments and metric observations reported by CI/CD and monitoring.
 
 A pipeline reports "version X now runs in production/eu-west-1/retail at <endpoint>": the
 report creates the `Deployment` or updates the one already recorded for that place (one

@@ -1,4 +1,4 @@
-"""Deprecation and archival triggers (issue 4, item 6): notice first, change after.
+"""Deprecation and archival triggers: notice first, change after.
 
 Three triggers find versions to move on:
 - **performance decay**: an active `DeprecationRule`'s metric past its threshold in each of
@@ -13,7 +13,7 @@ Each finding goes through two steps, never in the same run:
    outbox) and the `model_version.deprecation_notice` webhook event is sent; the change
    is due on `effective_on`, at least the notice period after the notice;
 2. **change**: on a run on/after `effective_on`, if the trigger still holds, the version
-   moves through `inventory.services.lifecycle.model_version_transition` (the one state
+   moves through `inventory.services.versions.model_version_transition` (the one state
    machine; refusals are recorded on the notice), with the notice's reason; the history row
    names the job (`job:<name>:<run id>`) as the actor. A notice whose trigger no longer
    holds (the metric recovered, the date was moved) is cancelled.
@@ -172,7 +172,7 @@ def _notify(finding: Finding, today: datetime.date, job_run: JobRun | None) -> D
 
 
 def _apply(notice: DeprecationNotice, version: ModelVersion) -> tuple[str, str]:
-    """Make the change through the lifecycle service; record the outcome on the notice."""
+    """Make the change through the versions state machine; record the outcome on the notice."""
     from inventory.services.versions import model_version_transition
 
     reason = (f"Automatic {notice.get_target_stage_display().lower()}: {notice.reason} "

@@ -1,3 +1,43 @@
+"""Integrations: outgoing webhooks, and the export/import exchange with CMDBs and asset registers.
+
+## Webhooks
+
+Flow: a registry signal (sent by the services after commit) → `webhook_event_emit` writes
+one `WebhookDelivery` per interested webhook and enqueues its delivery through the outbox
+(`task_enqueue`), so a broker outage delays the delivery instead of failing the request.
+The `inventory.webhook_deliver` task makes one HTTP attempt (`webhook_delivery_attempt`),
+logs it as a `WebhookAttempt`, and on failure schedules the next attempt with exponential
+back-off; the scheduled `inventory.webhook_retry_due` job enqueues the attempts that are
+due. A delivery gives up after its webhook's `max_attempts`.
+
+Signature (what receivers verify; see README "CI/CD, webhooks, retention and exchange"):
+
+    X-Custodia-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
+
+The timestamp is signed too, so a captured request cannot be replayed later unnoticed.
+
+
+## Exchange
+
+Schema `custodia.inventory/v1` (documented in the README): five sections, `models`,
+`datasets`, `features`, `pipelines` and `model_versions`, one object (JSON) or row (CSV)
+per record, with the columns of `SECTIONS`. People are user names, a team is its slug, a feature's dataset is
+the dataset's name, tags and compliance tags are lists of names (`|`-separated in CSV),
+JSON-valued fields are JSON text in CSV. `READ_ONLY` columns (e.g. `stage`) are exported
+for information and ignored on import. A field the exporting user may not see (the
+datasheet of a sensitive dataset) is left out of JSON and written as `[hidden]` in CSV;
+on import an absent column or `[hidden]` leaves the field as it is.
+
+Import matches rows to assets by name (case-insensitive), and versions by model name and
+number: a new one is registered, a known one updated, through the catalogue services
+(same rules as every other door: a frozen version never changes, and a new version must
+carry the next number, since Custodia numbers versions without gaps).
+Round-trip safe: importing an export changes nothing (rows equal to the stored asset are
+"unchanged" and write no history). All or nothing: every row is tried in one
+transaction; if any row has errors, the transaction is rolled back and the report lists
+each bad row with its field errors.
+"""
+
 from __future__ import annotations
 
 import csv

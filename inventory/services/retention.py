@@ -1,4 +1,4 @@
-"""Retention policies, legal holds and the scheduled purge of artifacts (issue 4, item 7).
+"""Retention policies, legal holds and the scheduled purge of artifacts.
 
 What may be purged: only artifact *files* held by Custodia, i.e. whose URI is
 `custodia://<name>`, `<name>` being a path in Django's default storage (rooted at

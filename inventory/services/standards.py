@@ -1,3 +1,17 @@
+"""Pre-registration validation: metadata standards, naming conventions, schemas, licences.
+
+One function, `registration_problems`, answers "what is wrong with this registration?"
+for every door (API serializer, admin form, dashboard form, services), so a refused
+registration lists the same problems, field by field, wherever it was tried. It only reads; the services in
+`inventory.services.catalogue` and `inventory.services.versions` call `registration_check`
+before they write anything.
+
+The rules come from the admin-configured `MetadataStandard`, `NamingConvention`,
+`InventoryScope` and `AccountingPolicyRule` rows (defaults are created by migration
+0006); `RegistrationRules` loads them once so that list pages (the completeness selectors)
+check hundreds of assets without one query per asset.
+"""
+
 from __future__ import annotations
 
 import copy
@@ -329,7 +343,7 @@ def registration_problems(
             bucket.append(message)
 
     type_label = _type_label(asset_type)
-    # Owner: every asset needs someone accountable (issue 3, item 6).
+    # Owner: every asset needs someone accountable.
     if asset_type in NAMED_TYPES:
         owner = value("owner")
         if is_missing(owner):

@@ -1,3 +1,55 @@
+"""Writes of versions: registration (gap-free numbering), changes, dataset links, the stage
+state machine and the promotion gates.
+
+## Stage state machine
+
+    draft → registered → validated → staging → production → deprecated → archived → retired
+
+`TRANSITIONS` is the whole machine; every door (API action, admin, dashboards, the
+deprecation and retention jobs, CI/CD) calls `model_version_transition`.
+An illegal move is refused with a `ValidationError` naming the stages it may go to.
+
+Who may move a version (checked here, so the rule is the same on every door):
+- into staging or production: every promotion gate (below) must agree; the
+  built-in gate asks for `inventory.promote_mlmodel` on the model (role or object grant),
+  governance adds approvals, risk adds signature checks;
+- into validated, or back from staging/validated (a demotion): `promote_mlmodel` too, as
+  validators decide whether a version is fit;
+- into registered (a draft submitted): `change` on the version (its registrant or owner);
+- into deprecated, archived or retired: `inventory.deprecate_mlmodel` on the model;
+  scheduled jobs pass `actor=None` inside an `audit_context(label=...)` and are trusted
+  for these (they never promote).
+
+A version that reached production only ever moves forward (deprecated → archived →
+retired): it is frozen evidence (`FROZEN_STAGES`), and the PostgreSQL trigger of the
+versions migration refuses any other change too. The model's own `stage` follows its
+versions (`mlmodel_stage_sync`), and `ever_in_production` is set for good on the first
+production version.
+
+
+## Promotion gates
+
+Promotion gates: the extension point through which other apps decide whether a version may
+be promoted into staging or production (docs/architecture.md, "gates that others register into").
+
+`inventory` imports no other app. Governance (approvals, CAB) and risk (signature checks)
+register a gate in their `AppConfig.ready()`:
+
+    from inventory.services.versions import register_promotion_gate
+
+    def approvals_gate(request: PromotionRequest) -> list[str]:
+        return [] if has_approval(request.version, request.to_stage) else [
+            "No approved promotion request for this version."]
+
+    register_promotion_gate(approvals_gate, name="governance.approvals")
+
+`model_version_transition` asks every gate on each promotion
+into a `GATED_STAGES` stage and proceeds only if all of them return no problem. The
+built-in gate (`permission_gate`) asks for `inventory.promote_mlmodel` on the model (a role
+or an object grant): it is the check that holds until governance fills the hook, and it
+stays registered after governance adds its own gates.
+"""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -175,7 +227,7 @@ if TYPE_CHECKING:
     from inventory.models import ModelVersion
 
 
-# Stages whose entry needs every gate's consent (issue 4, item 4).
+# Stages whose entry needs every gate's consent.
 GATED_STAGES = frozenset({ModelStage.STAGING, ModelStage.PRODUCTION})
 
 
@@ -318,7 +370,7 @@ def transition_problems(*, version: ModelVersion, to_stage: str, actor: Actor,
     action = "promote_mlmodel" if demotion else _PERMISSION_FOR[to_stage]
     if actor is None:
         if action in {"deprecate_mlmodel"}:
-            return []  # scheduled jobs deprecate, archive and retire (issue 4 items 6-7)
+            return []  # scheduled jobs deprecate, archive and retire (deprecation and retention jobs)
         return ["Only a person may validate, submit or demote a version; system jobs may "
                 "only deprecate, archive or retire."]
     target = version if action == "change" else version.model

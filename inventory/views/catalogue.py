@@ -1,3 +1,11 @@
+"""Dashboards of the catalogue: models, datasets, features and pipelines (lists, details,
+registration), licences, the risk register and saved searches.
+
+Views only translate and delegate: reads go through `restrict(user, action)`, the shared
+filtersets and the selectors, writes through `inventory.services.catalogue`
+(house style, "One rule, every door").
+"""
+
 from __future__ import annotations
 
 from django import forms
@@ -59,7 +67,6 @@ __all__ = [
     "SavedSearchDeleteView",
     "style_form",
 ]
-
 
 
 # --------------------------------------------------------------------------------------
@@ -227,7 +234,7 @@ class PipelineListView(CatalogueListView):
 
 
 class LicenceListView(MLModelListView):
-    """Third-party and open-weights models with what their licence allows (issue 3, item 3)."""
+    """Third-party and open-weights models with what their licence allows."""
 
     title = "Licences"
     description = ("Models bought from vendors or taken from open-weights releases: their licence "
@@ -347,7 +354,7 @@ def _pretty_json(value) -> str:
 
 
 def _storage_recommendation(dataset: Dataset) -> str:
-    """"Held by Custodia — why" from size, sensitivity and access frequency (issue 5)."""
+    """"Held by Custodia — why" from size, sensitivity and access frequency."""
     from inventory.choices import StorageMode
 
     mode, reason = dataset.storage_recommendation()
@@ -499,7 +506,7 @@ class MLModelEditView(MLModelFormView):
 
     def dispatch(self, request, *args, **kwargs):
         # 403 without the permission at all; 404 for a model the user may not see; 403 for
-        # one they see but may not change (CONVENTIONS.md, "Permissions").
+        # one they see but may not change (house style, "Permissions").
         if request.user.is_authenticated:
             if not user_has_any_permission(request.user, self.object_action, MLModel):
                 raise PermissionDenied

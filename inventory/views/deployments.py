@@ -1,3 +1,5 @@
+"""Dashboard list of deployments."""
+
 from __future__ import annotations
 
 from core.tables import Column
@@ -9,7 +11,6 @@ from inventory.models import Deployment
 __all__ = [
     "DeploymentListView",
 ]
-
 
 
 class DeploymentListView(ObjectListView):

@@ -1,3 +1,5 @@
+"""Dashboard list of deprecation notices."""
+
 from __future__ import annotations
 
 from core.tables import Column
@@ -9,7 +11,6 @@ from inventory.models import DeprecationNotice
 __all__ = [
     "DeprecationNoticeListView",
 ]
-
 
 
 class DeprecationNoticeListView(ObjectListView):

@@ -1,3 +1,5 @@
+"""Dashboard lists of retention evidence: legal holds and purged artifacts."""
+
 from __future__ import annotations
 
 from core.tables import Column
@@ -9,7 +11,6 @@ __all__ = [
     "LegalHoldListView",
     "PurgeRecordListView",
 ]
-
 
 
 # --------------------------------------------------------------------------------------

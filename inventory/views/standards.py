@@ -1,3 +1,5 @@
+"""Dashboard of registration completeness: the assets missing metadata the standards require."""
+
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,7 +21,6 @@ __all__ = [
 ]
 
 
-
 # --------------------------------------------------------------------------------------
 # Registration completeness: assets missing mandatory metadata
 # --------------------------------------------------------------------------------------
@@ -34,7 +35,7 @@ def _viewable_types(user) -> dict[str, type]:
 
 
 class CompletenessView(LoginRequiredMixin, TemplateView):
-    """Assets whose registration misses what the metadata standard requires (issue 3, item 10)."""
+    """Assets whose registration misses what the metadata standard requires."""
 
     template_name = "inventory/completeness.html"
 

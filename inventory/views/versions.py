@@ -1,3 +1,7 @@
+"""Dashboards of versions: the version list, the lifecycle board, a model as of a moment,
+and the stage transition form.
+"""
+
 from __future__ import annotations
 
 import datetime
@@ -33,7 +37,6 @@ __all__ = [
     "ModelVersionTransitionView",
     "TransitionForm",
 ]
-
 
 
 # How far ahead the board looks for expiring validations and planned deprecations.

@@ -1,4 +1,4 @@
-"""The API doors of issue 4: register with links and branch, transition, frozen versions,
+"""The API doors of versions and branches: register with links and branch, transition, frozen versions,
 the point-in-time call."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Done-when of issue 4: 50 concurrent registrations against one model on PostgreSQL give 50
+"""Gap-free numbering under load: 50 concurrent registrations against one model on PostgreSQL give 50
 distinct, gap-free version numbers. Real threads, each with its own database connection,
 released together by a barrier so they really race for the model row's lock."""
 

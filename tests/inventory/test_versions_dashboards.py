@@ -1,4 +1,4 @@
-"""Dashboards of issue 4 (item 10): the version timeline, the lifecycle board, the version
+"""Dashboards of versions: the version timeline, the lifecycle board, the version
 list, the point-in-time view and the stage-move form."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A version that reached production cannot change by any path (issue 4, item 6): its
+"""A version that reached production cannot change by any path: its
 fields, its dataset links, its branch; on PostgreSQL not even by raw SQL."""
 
 from __future__ import annotations

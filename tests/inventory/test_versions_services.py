@@ -1,4 +1,4 @@
-"""Versions (issue 4, items 1-4): registration with dataset links, branches, aliases, the
+"""Versions services: registration with dataset links, branches, aliases, the
 point-in-time question, components and storage."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+"""Serializers of model branches and aliases."""
+
 from __future__ import annotations
 
 from rest_framework import serializers

@@ -1,3 +1,11 @@
+"""Serializers of the catalogue API: assets, teams, compliance tags and saved searches.
+
+Serializers never save: `validate()` asks the registration check of
+`inventory.services.standards` for every problem at once, so a refused registration gets
+the same field messages here as in the admin and the dashboards, and the viewsets hand
+the validated data to the services in `inventory.services.catalogue`.
+"""
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model

@@ -1,3 +1,5 @@
+"""Serializers of deployments and metric observations (read-only evidence)."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -8,7 +10,6 @@ __all__ = [
     "DeploymentSerializer",
     "MetricObservationSerializer",
 ]
-
 
 
 # --------------------------------------------------------------------------------------

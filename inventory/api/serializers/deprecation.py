@@ -1,3 +1,5 @@
+"""Serializers of deprecation rules, schedules and notices."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -10,7 +12,6 @@ __all__ = [
     "DeprecationRuleSerializer",
     "DeprecationScheduleSerializer",
 ]
-
 
 
 class DeprecationNoticeSerializer(serializers.ModelSerializer):

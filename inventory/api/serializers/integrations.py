@@ -1,3 +1,5 @@
+"""Serializers of webhooks and their delivery log, and of the CI/CD request bodies."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -14,7 +16,6 @@ __all__ = [
     "WebhookDeliverySerializer",
     "WebhookSerializer",
 ]
-
 
 
 class WebhookAttemptSerializer(serializers.ModelSerializer):

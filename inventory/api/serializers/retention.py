@@ -1,3 +1,5 @@
+"""Serializers of retention policies, legal holds and purge records."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -19,7 +21,6 @@ __all__ = [
     "ReleaseSerializer",
     "RetentionPolicySerializer",
 ]
-
 
 
 class PurgeRecordSerializer(serializers.ModelSerializer):

@@ -1,3 +1,7 @@
+"""Serializers of model and dataset versions, their dataset links, stage transitions and
+the point-in-time answer.
+"""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -84,7 +88,7 @@ class DatasetVersionSerializer(GovernedSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not details_visible(self, instance.dataset):
-            data["uri"] = None  # the location of a sensitive dataset (issue 5)
+            data["uri"] = None  # the location of a sensitive dataset (GDPR art. 9)
         return data
 
     def validate(self, attrs: dict) -> dict:
@@ -97,7 +101,7 @@ class DatasetVersionSerializer(GovernedSerializer):
 
 
 # --------------------------------------------------------------------------------------
-# Lifecycle, branches, aliases (issue 4)
+# Stage transitions and the point-in-time answer
 # --------------------------------------------------------------------------------------
 class TransitionSerializer(serializers.Serializer):
     """`POST model-versions/{id}/transition/`: the stage to move to, and why."""

@@ -1,3 +1,5 @@
+"""API views of model branches and aliases, written through `inventory.services.branches`."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError

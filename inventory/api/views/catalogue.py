@@ -1,3 +1,13 @@
+"""API views of the catalogue: models, datasets, features, pipelines, teams, compliance tags
+and saved searches.
+
+Viewsets are thin: the restricted `for_list()` queryset, the shared filtersets of
+`inventory.filters`, and writes handed to `inventory.services.catalogue` by the
+`create_object`/`update_object`/`delete_object` hooks of `GovernedViewSet`.
+Each list also answers `?format=csv` (or `<resource>.csv`) with the same filters and
+restrictions, recorded as an export in the access log.
+"""
+
 from __future__ import annotations
 
 import csv
@@ -281,7 +291,7 @@ def _parse_moment(raw: str):
 
 
 def with_details_visible(queryset, user):
-    """Annotate `details_visible`: may `user` see the location and datasheet (issue 5)."""
+    """Annotate `details_visible`: may `user` see the location and datasheet."""
     from django.db.models import BooleanField, Case, Value, When
 
     prefix = "" if queryset.model is Dataset else "dataset__"

@@ -1,3 +1,7 @@
+"""API views of deployments and metric observations: read-only here, written by pipelines
+through `/api/v1/cicd/...`.
+"""
+
 from __future__ import annotations
 
 from core.api.viewsets import RestrictedReadOnlyViewSet
@@ -8,7 +12,6 @@ __all__ = [
     "DeploymentViewSet",
     "MetricObservationViewSet",
 ]
-
 
 
 class DeploymentViewSet(RestrictedReadOnlyViewSet):

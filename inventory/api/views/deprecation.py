@@ -1,3 +1,7 @@
+"""API views of deprecation: rules and schedules (configuration, written through
+`inventory.services.deprecation`) and notices (read-only evidence written by the job).
+"""
+
 from __future__ import annotations
 
 from core.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
@@ -14,7 +18,6 @@ __all__ = [
     "DeprecationRuleViewSet",
     "DeprecationScheduleViewSet",
 ]
-
 
 
 class DeprecationNoticeViewSet(RestrictedReadOnlyViewSet):

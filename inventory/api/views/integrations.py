@@ -1,3 +1,32 @@
+"""API views of integrations: webhooks and their delivery log, the CI/CD endpoints and the
+export/import exchange.
+
+CI/CD endpoints for pipelines, under `/api/v1/cicd/`:
+
+    POST cicd/model-versions/                 register a version
+    POST cicd/model-versions/<id>/metrics/    attach metrics (observations)
+    POST cicd/model-versions/<id>/promotion/  request a stage change (versions service)
+    POST cicd/deployments/                    report a deployment (create or update)
+
+A pipeline authenticates with its API token (`manage.py issue_api_token <user>`, sent as
+`Authorization: Bearer <token>`) and should send an `Idempotency-Key` header on every
+call: a retry with the same key and body gets the first answer back (with
+`Idempotent-Replayed: true`) instead of a duplicate; the same key with another body is
+a 409. The views only translate: each calls one service inside `idempotent_call`.
+
+Export and import of the inventory:
+
+    GET  /api/v1/exchange/export/?section=models&section=datasets   JSON document
+    GET  /api/v1/exchange/export/?section=models&format=csv         one section as CSV
+    POST /api/v1/exchange/import/                                   JSON document
+    POST /api/v1/exchange/import/?section=models   (Content-Type: text/csv)  CSV rows
+         ?dry_run=true checks and reports without writing.
+
+An export is recorded in the access log (an export is a bulk read). An import answers
+200 with its report when written (or a dry run), and 400 with the same report, listing
+each bad row's errors, when any row was refused and nothing was written.
+"""
+
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
@@ -56,7 +85,6 @@ __all__ = [
     "WebhookDeliveryViewSet",
     "WebhookViewSet",
 ]
-
 
 
 class WebhookDeliveryViewSet(RestrictedReadOnlyViewSet):
@@ -195,7 +223,7 @@ class MetricsAttachView(IdempotentView):
 
 
 class PromotionRequestView(IdempotentView):
-    """Move a version to another stage through the lifecycle service and its gates."""
+    """Move a version to another stage through the versions state machine and its gates."""
 
     scope = "cicd.promotion"
     serializer_class = PromotionSerializer

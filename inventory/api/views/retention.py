@@ -1,3 +1,7 @@
+"""API views of retention: policies and legal holds (configuration, written through
+`inventory.services.retention`) and purge records (read-only evidence written by the purge job).
+"""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -21,7 +25,6 @@ __all__ = [
     "PurgeRecordViewSet",
     "RetentionPolicyViewSet",
 ]
-
 
 
 class PurgeRecordViewSet(RestrictedReadOnlyViewSet):

@@ -1,3 +1,7 @@
+"""API views of model and dataset versions; stage changes go through the versions service's
+state machine.
+"""
+
 from __future__ import annotations
 
 import json
@@ -52,7 +56,7 @@ class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
 
     def update_object(self, instance, data: dict, *, reason: str):
         if instance.stage in FROZEN_STAGES:
-            # Valid request, refused by the record's state: 409 (issue 4, item 6).
+            # Valid request, refused by the record's state: 409.
             raise Conflict(f"{instance} has reached {instance.get_stage_display().lower()} and "
                            "is frozen: no field, artefact, checksum or dataset link can change. "
                            "Register a new version instead.")
@@ -62,7 +66,7 @@ class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
     @action(detail=True, methods=["post"], url_path="transition",
             serializer_class=TransitionSerializer, permission_action="view")
     def transition(self, request, pk=None):
-        """Move the version to another lifecycle stage (the lifecycle service decides:
+        """Move the version to another lifecycle stage (the versions state machine decides:
         illegal moves, missing permissions and refusing promotion gates are a 400)."""
         version = self.get_object()
         body = TransitionSerializer(data=request.data)

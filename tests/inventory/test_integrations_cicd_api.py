@@ -1,4 +1,4 @@
-"""CI/CD endpoints with idempotency keys (issue 4, item 8): a retried call never duplicates."""
+"""CI/CD endpoints with idempotency keys: a retried call never duplicates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The lifecycle state machine (issue 4, item 5): one service, every rule tested once here."""
+"""The stage state machine of model versions: one service, every rule tested once here."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deprecation and archival triggers: notice first, change after, idempotent (issue 4, item 6)."""
+"""Deprecation and archival triggers: notice first, change after, idempotent."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bad input to the catalogue API is a 400 with field errors, never a 500 (DESIGN.md).
+"""Bad input to the catalogue API is a 400 with field errors, never a 500 (docs/architecture.md).
 
 Each case once caused, or could cause, an exception below the validation layer: a
 malformed licence expression, an infinite metric threshold (PostgreSQL's jsonb has no

@@ -1,4 +1,4 @@
-"""Retention policies, legal holds and the artifact purge (issue 4, item 7)."""
+"""Retention policies, legal holds and the artifact purge."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The catalogue API: one thin test per rule at this door (issue 3)."""
+"""The catalogue API: one thin test per rule at this door."""
 
 from __future__ import annotations
 

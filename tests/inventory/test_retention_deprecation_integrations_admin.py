@@ -1,5 +1,5 @@
-"""Admin of issue 4's records: pages render, writes go through services, the webhook
-delivery log shows every attempt, evidence is read-only."""
+"""Admin of retention, deprecation, deployment and webhook records: pages render, writes go
+through services, the webhook delivery log shows every attempt, evidence is read-only."""
 
 from __future__ import annotations
 

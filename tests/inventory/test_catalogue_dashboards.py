@@ -1,4 +1,4 @@
-"""Catalogue dashboards (issue 3, item 10): lists, details, registration, completeness,
+"""Catalogue dashboards: lists, details, registration, completeness,
 licences, risk register, saved searches — permissions, confidentiality and query counts."""
 
 from __future__ import annotations
@@ -444,7 +444,7 @@ def test_home_shows_catalogue_counters_and_the_risk_chart(client, compliance_off
 
 
 # --------------------------------------------------------------------------------------
-# Query counts: constant as rows grow (CONVENTIONS.md, "Query-count tests")
+# Query counts: constant as rows grow (house style, "Query-count tests")
 # --------------------------------------------------------------------------------------
 def _count_queries(client, url: str) -> int:
     client.get(url)  # warm caches (content types, sessions)
@@ -549,7 +549,7 @@ def test_models_list_sorts_risk_tier_by_meaning(client, compliance_officer):
 
 
 def test_models_list_queries_stay_constant_from_10_to_200_rows(client, compliance_officer):
-    """Issue 3, "Done when": list pages run a constant number of queries from 10 to 200 rows."""
+    """List pages run a constant number of queries from 10 to 200 rows."""
     team = TeamFactory(members=[compliance_officer])
     for n in range(10):
         MLModelFactory(team=team, compliance_tags=["sr-11-7"], tags=[f"t{n % 4}"])

@@ -1,4 +1,4 @@
-"""Export/import of the inventory (issue 4, item 9): round-trip safe, all or nothing."""
+"""Export/import of the inventory: round-trip safe, all or nothing."""
 
 from __future__ import annotations
 

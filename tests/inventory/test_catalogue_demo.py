@@ -1,4 +1,4 @@
-"""Demo data (issue 3, item 11): a living catalogue, registered through the services, with
+"""Demo data: a living catalogue, registered through the services, with
 history naming who did what; loading twice changes nothing."""
 
 from __future__ import annotations
