@@ -243,13 +243,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field names (status, stage, kind) other resources use too.
     "ENUM_NAME_OVERRIDES": {
-        "DeploymentStatusEnum": "inventory.models.deployments.DeploymentStatus",
-        "MetricKindEnum": "inventory.models.deployments.MetricKind",
-        "WebhookDeliveryStatusEnum": "inventory.models.integrations.DeliveryStatus",
-        "DeprecationNoticeStatusEnum": "inventory.models.lifecycle.NoticeStatus",
+        "DeploymentStatusEnum": "inventory.choices.DeploymentStatus",
+        "MetricKindEnum": "inventory.choices.MetricKind",
+        "WebhookDeliveryStatusEnum": "inventory.choices.DeliveryStatus",
+        "DeprecationNoticeStatusEnum": "inventory.choices.NoticeStatus",
         "ModelStageEnum": "inventory.choices.ModelStage",
-        "RetentionStageEnum": "inventory.models.lifecycle.RetentionStage",
-        "DeprecationTargetStageEnum": "inventory.models.lifecycle.TARGET_STAGES",
+        "RetentionStageEnum": "inventory.choices.RetentionStage",
+        "DeprecationTargetStageEnum": "inventory.choices.TARGET_STAGES",
     },
 }
 

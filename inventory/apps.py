@@ -1,3 +1,5 @@
+"""Configuration of the inventory app: signals, webhooks, scheduled jobs and navigation."""
+
 from django.apps import AppConfig
 
 
@@ -11,7 +13,7 @@ class InventoryConfig(AppConfig):
         from core.schedules import SCHEDULES
         from core.tasks import HOUSEKEEPING_JOBS
         from inventory import roles, signals  # noqa: F401
-        from inventory.services import webhooks  # noqa: F401  (registry events → webhooks)
+        from inventory.services import integrations  # noqa: F401  (registry events → webhooks)
 
         SCHEDULES["Deprecation and archival triggers"] = (
             "inventory.deprecation_triggers", timedelta(days=1), {})
@@ -23,9 +25,9 @@ class InventoryConfig(AppConfig):
     @staticmethod
     def _register_navigation() -> None:
         InventoryConfig._register_catalogue_navigation()
-        from inventory.views_lifecycle import register_lifecycle_navigation
+        from inventory.navigation import register_evidence_navigation
 
-        register_lifecycle_navigation()
+        register_evidence_navigation()
 
     @staticmethod
     def _register_catalogue_navigation() -> None:
@@ -68,12 +70,12 @@ class InventoryConfig(AppConfig):
             return MLModel.objects.restrict(user, "view")
 
         def incomplete(user):
-            from inventory.views import incomplete_models
+            from inventory.selectors.standards import incomplete_models
 
             return incomplete_models(user)
 
         def _licence_constraints(queryset):
-            from inventory.services.catalogue import mlmodel_licence_constraints
+            from inventory.selectors.catalogue import mlmodel_licence_constraints
 
             return mlmodel_licence_constraints(queryset=queryset,
                                                redistribution=(Redistribution.PROHIBITED,))

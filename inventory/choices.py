@@ -74,7 +74,7 @@ class Sensitivity(models.TextChoices):
 
 
 # Classes whose location and datasheet only holders of `inventory.view_sensitive_dataset`
-# (role-wide or granted on the dataset) may see (issue 5; GDPR art. 9, HIPAA, GLBA).
+# (role-wide or granted on the dataset) may see (GDPR art. 9, HIPAA, GLBA).
 SENSITIVE_CLASSES = frozenset({Sensitivity.PII, Sensitivity.PHI, Sensitivity.FINANCIAL})
 
 
@@ -93,7 +93,7 @@ class StorageMode(models.TextChoices):
 
 
 # --------------------------------------------------------------------------------------
-# Versions, branches and aliases (issue 4)
+# Versions, branches and aliases
 # --------------------------------------------------------------------------------------
 class VersioningStrategy(models.TextChoices):
     """How a model's versions pin what they are made of (traceability vs storage)."""
@@ -116,3 +116,80 @@ class BranchKind(models.TextChoices):
     MAIN = "main", "Main line"
     EXPERIMENT = "experiment", "Experiment"
     DRIFT_TEST = "drift_test", "Drift test"
+
+
+class RetainedAssetType(models.TextChoices):
+    """Assets whose artifacts a retention policy governs."""
+
+    MODEL_VERSION = "modelversion", "Model version artifacts"
+    DATASET_VERSION = "datasetversion", "Dataset version files (held by Custodia)"
+
+
+class RetentionStage(models.TextChoices):
+    """Stages after which a model version's artifact may eventually be purged."""
+
+    DEPRECATED = ModelStage.DEPRECATED.value, ModelStage.DEPRECATED.label
+    ARCHIVED = ModelStage.ARCHIVED.value, ModelStage.ARCHIVED.label
+    RETIRED = ModelStage.RETIRED.value, ModelStage.RETIRED.label
+
+
+class TriggerKind(models.TextChoices):
+    PERFORMANCE_DECAY = "performance_decay", "Performance decay"
+    REGULATORY_EXPIRY = "regulatory_expiry", "Validation or approval expired"
+    SCHEDULED = "scheduled", "Planned date reached"
+
+
+class NoticeStatus(models.TextChoices):
+    NOTIFIED = "notified", "Owners notified; change pending"
+    APPLIED = "applied", "Change applied"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUSED = "refused", "Change refused by the lifecycle rules"
+
+
+class DecayDirection(models.TextChoices):
+    BELOW = "below", "Below the threshold (higher is better, e.g. AUC)"
+    ABOVE = "above", "Above the threshold (lower is better, e.g. drift, latency)"
+
+
+class DeploymentEnvironment(models.TextChoices):
+    DEVELOPMENT = "development", "Development"
+    TEST = "test", "Test"
+    STAGING = "staging", "Staging"
+    PRODUCTION = "production", "Production"
+
+
+class DeploymentStatus(models.TextChoices):
+    PENDING = "pending", "Being deployed"
+    ACTIVE = "active", "Running"
+    FAILED = "failed", "Failed to deploy"
+    STOPPED = "stopped", "Stopped"
+
+
+class MetricKind(models.TextChoices):
+    PERFORMANCE = "performance", "Performance (e.g. AUC, accuracy)"
+    DRIFT = "drift", "Data or prediction drift"
+    LATENCY = "latency", "Latency"
+    RESOURCES = "resources", "Resource use"
+    USAGE = "usage", "Usage (requests, decisions)"
+
+
+class WebhookEvent(models.TextChoices):
+    VERSION_REGISTERED = "model_version.registered", "A model version was registered"
+    STAGE_CHANGED = "model_version.stage_changed", "A model version changed stage"
+    ALIAS_MOVED = "alias.moved", "An alias moved to another version"
+    DEPRECATED = "model_version.deprecated", "A model version was deprecated"
+    DEPRECATION_NOTICE = ("model_version.deprecation_notice",
+                          "Owners were notified of a coming deprecation or archival")
+    DEPLOYMENT_REPORTED = "deployment.reported", "A deployment was reported"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    RETRYING = "retrying", "Failed; will be retried"
+    SUCCEEDED = "succeeded", "Delivered"
+    FAILED = "failed", "Gave up after the last attempt"
+
+
+# The stages a deprecation notice or schedule may move a version to.
+TARGET_STAGES = [(ModelStage.DEPRECATED.value, ModelStage.DEPRECATED.label),
+                 (ModelStage.ARCHIVED.value, ModelStage.ARCHIVED.label)]

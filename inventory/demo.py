@@ -411,7 +411,7 @@ def demo_load() -> dict[str, int]:
         Pipeline,
         Team,
     )
-    from inventory.services import catalogue
+    from inventory.services import catalogue, versions
 
     users = {u.username: u for u in get_user_model().objects.filter(
         username__in=[name for name, _, _ in DEMO_USERS])}
@@ -446,7 +446,7 @@ def demo_load() -> dict[str, int]:
                     "compliance_tags": ctags, "tracked_artefacts": ["data"],
                     "description": f"{purpose} Owned by {teams[team].name}."})
                 for number in (1, 2):
-                    catalogue.dataset_version_register(
+                    versions.dataset_version_register(
                         dataset=dataset, actor=actor, reason=f"Snapshot {2024 + number}", data={
                             "uri": f"s3://custodia-demo/{name}/v{number}/",
                             "sha256": _sha(f"{name}:{number}"),
@@ -522,7 +522,7 @@ def demo_load() -> dict[str, int]:
             created["models"] += 1
             for number, version_stage in enumerate(path, start=1):
                 version_trained = trained - timedelta(days=120 * (len(path) - number))
-                version = catalogue.model_version_register(
+                version = versions.model_version_register(
                     model=model, actor=actor, reason=f"Version {number} trained", data={
                         "description": f"Trained on data up to {version_trained:%B %Y}.",
                         "artifact_uri": f"s3://custodia-demo-models/{name}/{number}/model.bin",
@@ -546,8 +546,8 @@ def demo_load() -> dict[str, int]:
                                    reason=f"Moved to {version_stage} (recorded at migration "
                                           "into Custodia)", stage=version_stage)
             if "production" in path:
-                # The version serving decisions carries the `champion` alias (issue 4).
-                from inventory.services.versions import model_alias_set
+                # The version serving decisions carries the `champion` alias.
+                from inventory.services.branches import model_alias_set
 
                 serving = model.versions.get(version=path.index("production") + 1)
                 # Recorded by the import itself (no person moved it in Custodia).

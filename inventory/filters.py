@@ -21,22 +21,30 @@ from django.db.models import Q, QuerySet
 
 from inventory.choices import (
     AssetClassification,
+    DeploymentEnvironment,
+    DeploymentStatus,
     ModelStage,
+    NoticeStatus,
     Origin,
     PurposeCategory,
     Redistribution,
     RiskTier,
     Sensitivity,
     StorageMode,
+    TriggerKind,
 )
 from inventory.models import (
     ComplianceTag,
     Dataset,
     DatasetVersion,
+    Deployment,
+    DeprecationNotice,
     Feature,
+    LegalHold,
     MLModel,
     ModelVersion,
     Pipeline,
+    PurgeRecord,
     Team,
 )
 
@@ -367,7 +375,7 @@ class ModelVersionFilterSet(django_filters.FilterSet):
                           help_text=METRIC_HELP)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
                                                      label="Registered after")
-    # Issue 4: branches, aliases, signed commits, the lifecycle board's due dates.
+    # Branches, aliases, signed commits, the lifecycle board's due dates.
     branch = django_filters.CharFilter(field_name="branch__name", label="Branch")
     alias = django_filters.CharFilter(field_name="aliases__name", label="Alias",
                                       distinct=True)
@@ -405,3 +413,50 @@ class DatasetVersionFilterSet(django_filters.FilterSet):
         """Matching on a hidden location would reveal it: only visible locations match."""
         user = getattr(self.request, "user", None)
         return queryset.filter(Dataset.details_visible_q(user, "dataset__"), uri__icontains=value)
+
+
+# --------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------
+class LegalHoldFilterSet(django_filters.FilterSet):
+    reference = django_filters.CharFilter(lookup_expr="icontains", label="Reference (contains)")
+    active = django_filters.BooleanFilter(field_name="released_at", lookup_expr="isnull",
+                                          label="Still in force")
+
+    class Meta:
+        model = LegalHold
+        fields = ["reference", "active"]
+
+
+class PurgeRecordFilterSet(django_filters.FilterSet):
+    artifact_uri = django_filters.CharFilter(lookup_expr="icontains", label="Artifact (contains)")
+    purged_after = django_filters.IsoDateTimeFilter(
+        field_name="purged_at", lookup_expr="gte", label="Purged from",
+        help_text="Date and time, e.g. 2026-01-31T09:00")
+
+    class Meta:
+        model = PurgeRecord
+        fields = ["artifact_uri", "policy"]
+
+
+class DeprecationNoticeFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=NoticeStatus.choices)
+    trigger = django_filters.MultipleChoiceFilter(choices=TriggerKind.choices)
+    effective_before = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte",
+                                                 label="Effective on or before")
+
+    class Meta:
+        model = DeprecationNotice
+        fields = ["status", "trigger"]
+
+
+class DeploymentFilterSet(django_filters.FilterSet):
+    environment = django_filters.MultipleChoiceFilter(choices=DeploymentEnvironment.choices)
+    status = django_filters.MultipleChoiceFilter(choices=DeploymentStatus.choices)
+    region = django_filters.CharFilter()
+    model = django_filters.CharFilter(field_name="model_version__model__name",
+                                      lookup_expr="icontains", label="Model (contains)")
+
+    class Meta:
+        model = Deployment
+        fields = ["environment", "status", "region"]

@@ -129,7 +129,7 @@ class MLModelForm(forms.ModelForm):
             old = self.fields[name]
             self.fields[name] = PersonChoiceField(
                 queryset=people, required=False, label=old.label, help_text=old.help_text)
-        # Choices are restricted like every other read (CONVENTIONS.md, "Permissions").
+        # Choices are restricted like every other read (house style, "Permissions").
         self.fields["team"].queryset = Team.objects.restrict(user, "view").order_by("name")
         self.fields["compliance_tags"].queryset = ComplianceTag.objects.order_by("name")
         self.fields["name"].widget.attrs.setdefault("autocomplete", "off")

@@ -1,6 +1,6 @@
 """Signals the inventory sends, for other apps to react to (inventory imports none of them).
 
-Registry events (issue 4) are sent from the services **after the transaction commits**
+Registry events are sent from the services **after the transaction commits**
 (`transaction.on_commit`), so a receiver (webhooks, notifications) never reports a change
 that was rolled back. Every one carries `actor` (a user or None for system work) and
 `reason`.

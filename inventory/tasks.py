@@ -36,7 +36,7 @@ def retention_purge(job: JobContext, *, dry_run: bool = False) -> dict:
 @custodia_job("inventory.webhook_deliver")
 def webhook_deliver(job: JobContext, *, delivery_id: int) -> dict:
     """One signed HTTP attempt of a webhook delivery (retries are scheduled, not looped)."""
-    from inventory.services.webhooks import webhook_delivery_attempt
+    from inventory.services.integrations import webhook_delivery_attempt
 
     delivery = webhook_delivery_attempt(delivery_id=delivery_id)
     if delivery is None:
@@ -48,6 +48,6 @@ def webhook_deliver(job: JobContext, *, delivery_id: int) -> dict:
 @custodia_job("inventory.webhook_retry_due")
 def webhook_retry_due(job: JobContext) -> dict:
     """Queue the webhook retries whose back-off has elapsed."""
-    from inventory.services.webhooks import webhook_deliveries_due
+    from inventory.services.integrations import webhook_deliveries_due
 
     return {"queued": webhook_deliveries_due()}

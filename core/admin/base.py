@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
@@ -45,13 +46,28 @@ class RestrictedAdminMixin:
         return user_has_any_permission(request.user, action, self.model)
 
 
+class ReasonForm(forms.ModelForm):
+    """Every change says why (kept in the record's history)."""
+
+    change_reason = forms.CharField(required=False, max_length=500,
+                                    help_text="Why this change is made; kept in the history.")
+
+
 class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
     """History-aware admin whose writes run in an audit context and through services.
 
-    By default rows are saved and deleted through the generic record services; subclasses
-    with rules across rows override `save_with_service`/`delete_with_service` to call their
-    own. A service's `ValidationError` or `ConflictError` becomes a message, never a 500.
+    By default rows are saved and deleted through the generic record services. An admin
+    whose records have rules across rows names its services instead (`create_service`,
+    `update_service`, `delete_service`, called with `actor`, `reason`, `data` and the record
+    as `instance_argument`); only admins with steps the services cannot express (inlines,
+    related rows) override `save_with_service`/`delete_with_service`. A service's
+    `ValidationError` or `ConflictError` becomes a message, never a 500.
     """
+
+    create_service = None
+    update_service = None
+    delete_service = None
+    instance_argument = "instance"
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Old versions may be looked at, never saved back: simple-history's
@@ -78,10 +94,29 @@ class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
             self.delete_model(request, obj)
 
     def save_with_service(self, request, obj, form, change) -> None:
-        record_save(obj, actor=request.user, reason=self.reason_for(form, change))
+        reason = self.reason_for(form, change)
+        service = self.update_service if change else self.create_service
+        if service is None:
+            record_save(obj, actor=request.user, reason=reason)
+            return
+        fields = {field.name for field in self.model._meta.fields}
+        if not change:
+            data = {name: value for name, value in form.cleaned_data.items() if name in fields}
+            obj.pk = service(actor=request.user, reason=reason, data=data).pk
+            return
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+        try:
+            service(**{self.instance_argument: obj}, actor=request.user, reason=reason,
+                    data=data)
+        except (ValidationError, ConflictError) as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
 
     def delete_with_service(self, request, obj) -> None:
-        record_delete(instance=obj, actor=request.user, reason="Deleted in the admin")
+        if self.delete_service is None:
+            record_delete(instance=obj, actor=request.user, reason="Deleted in the admin")
+            return
+        self.delete_service(**{self.instance_argument: obj}, actor=request.user,
+                            reason="Deleted in the admin")
 
     @staticmethod
     def reason_for(form, change: bool) -> str:

@@ -65,14 +65,30 @@ class GovernedViewSet(RestrictedReadOnlyViewSet, viewsets.ModelViewSet):
         if not user_can(self.request.user, action, instance):
             raise PermissionDenied("The result of this change would be outside your permissions.")
 
-    # Hooks: by default the generic record services; resources with rules across rows
-    # override them to call their own services.
+    # Hooks: by default the generic record services. A resource with rules across rows names
+    # its services (`create_service`, `update_service`, `delete_service`, called with `actor`,
+    # `reason`, `data` and the record as `instance_argument`), or overrides the hooks when its
+    # services take other arguments.
+    create_service = None
+    update_service = None
+    delete_service = None
+    instance_argument = "instance"
+
     def create_object(self, data: dict, *, reason: str):
+        if self.create_service is not None:
+            return self.create_service(actor=self.request.user, reason=reason, data=data)
         return record_create(model_class=self.get_serializer().Meta.model,
                              actor=self.request.user, reason=reason, data=data)
 
     def update_object(self, instance, data: dict, *, reason: str):
+        if self.update_service is not None:
+            return self.update_service(**{self.instance_argument: instance},
+                                       actor=self.request.user, reason=reason, data=data)
         return record_update(instance=instance, actor=self.request.user, reason=reason, data=data)
 
     def delete_object(self, instance, *, reason: str) -> None:
+        if self.delete_service is not None:
+            self.delete_service(**{self.instance_argument: instance}, actor=self.request.user,
+                                reason=reason)
+            return
         record_delete(instance=instance, actor=self.request.user, reason=reason)

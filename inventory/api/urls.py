@@ -1,23 +1,61 @@
-"""Routes of the inventory API under /api/v1/."""
+"""Routes of the inventory API under /api/v1/ (namespace `inventory-api`), by subdomain."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from inventory.api import urls_lifecycle, views
+from inventory.api.views import (
+    branches,
+    catalogue,
+    deployments,
+    deprecation,
+    integrations,
+    retention,
+    versions,
+)
 
 app_name = "inventory-api"
 
 router = DefaultRouter()
-router.register("models", views.MLModelViewSet)
-router.register("model-versions", views.ModelVersionViewSet)
-router.register("model-branches", views.ModelBranchViewSet)
-router.register("model-aliases", views.ModelAliasViewSet)
-router.register("datasets", views.DatasetViewSet)
-router.register("dataset-versions", views.DatasetVersionViewSet)
-router.register("features", views.FeatureViewSet)
-router.register("pipelines", views.PipelineViewSet)
-router.register("teams", views.TeamViewSet)
-router.register("compliance-tags", views.ComplianceTagViewSet)
-router.register("saved-searches", views.SavedSearchViewSet)
+# Catalogue
+router.register("models", catalogue.MLModelViewSet)
+router.register("datasets", catalogue.DatasetViewSet)
+router.register("features", catalogue.FeatureViewSet)
+router.register("pipelines", catalogue.PipelineViewSet)
+router.register("teams", catalogue.TeamViewSet)
+router.register("compliance-tags", catalogue.ComplianceTagViewSet)
+router.register("saved-searches", catalogue.SavedSearchViewSet)
+# Versions
+router.register("model-versions", versions.ModelVersionViewSet)
+router.register("dataset-versions", versions.DatasetVersionViewSet)
+# Branches
+router.register("model-branches", branches.ModelBranchViewSet)
+router.register("model-aliases", branches.ModelAliasViewSet)
+# Deployments
+router.register("deployments", deployments.DeploymentViewSet)
+router.register("metrics", deployments.MetricObservationViewSet)
+# Retention
+router.register("retention-policies", retention.RetentionPolicyViewSet)
+router.register("legal-holds", retention.LegalHoldViewSet)
+router.register("purge-records", retention.PurgeRecordViewSet)
+# Deprecation
+router.register("deprecation-rules", deprecation.DeprecationRuleViewSet)
+router.register("deprecation-schedules", deprecation.DeprecationScheduleViewSet)
+router.register("deprecation-notices", deprecation.DeprecationNoticeViewSet)
+# Integrations
+router.register("webhooks", integrations.WebhookViewSet)
+router.register("webhook-deliveries", integrations.WebhookDeliveryViewSet)
 
-# Issue 4: deployments, metrics, retention, holds, deprecation, webhooks, cicd/, exchange/.
-urlpatterns = router.urls + urls_lifecycle.urlpatterns
+urlpatterns = [
+    # Integrations: CI/CD endpoints and the export/import exchange
+    path("cicd/model-versions/", integrations.VersionRegisterView.as_view(),
+         name="cicd-model-version-register"),
+    path("cicd/model-versions/<int:pk>/metrics/", integrations.MetricsAttachView.as_view(),
+         name="cicd-metrics-attach"),
+    path("cicd/model-versions/<int:pk>/promotion/", integrations.PromotionRequestView.as_view(),
+         name="cicd-promotion"),
+    path("cicd/deployments/", integrations.DeploymentReportView.as_view(),
+         name="cicd-deployment-report"),
+    path("exchange/export/", integrations.InventoryExportView.as_view(), name="exchange-export"),
+    path("exchange/import/", integrations.InventoryImportView.as_view(), name="exchange-import"),
+    *router.urls,
+]

@@ -2,7 +2,7 @@
 
 Every value is a starting point an administrator edits in the admin; this migration only
 creates rows that do not exist yet, so it never overwrites what was configured.
-The model standard follows issue 3 (purpose, owner, team, training date, input schema,
+The model standard follows the catalogue's registration rules (purpose, owner, team, training date, input schema,
 evaluation metrics, training environment, inference requirements); high and critical
 tiers also need an output schema and a steward (SR 11-7 expects a named person who
 looks after a material model day to day).

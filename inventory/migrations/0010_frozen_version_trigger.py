@@ -1,5 +1,5 @@
 """On PostgreSQL, the database itself refuses changes to a version that reached production
-(issue 4, item 6): raw SQL, another client or a bug in a bulk path cannot alter evidence.
+(the versions subdomain's freeze rule): raw SQL, another client or a bug in a bulk path cannot alter evidence.
 
 - `inventory_modelversion`: on UPDATE of a frozen row (stage production, deprecated,
   archived or retired) every column except `stage` and `updated_at` must stay as it is,

@@ -1,4 +1,4 @@
-"""Where model versions run, and what is measured about them there (issue 4, items 6 and 8).
+"""Deployments: where model versions run, and what is measured about them there.
 
 A `Deployment` is reported by CI/CD (or entered by hand): one model version in one
 environment / region / customer segment, with its endpoint and status. A
@@ -14,42 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.models.governed import GovernedModel, GovernedQuerySet
+from inventory.choices import DeploymentEnvironment, DeploymentStatus, MetricKind
 
-from .assets import MLModel
+from .catalogue import MLModel
 from .versions import ModelVersion
 
 __all__ = [
     "Deployment",
-    "DeploymentEnvironment",
-    "DeploymentStatus",
-    "MetricKind",
+    "DeploymentQuerySet",
     "MetricObservation",
+    "MetricObservationQuerySet",
 ]
-
-
-# --------------------------------------------------------------------------------------
-# Choices
-# --------------------------------------------------------------------------------------
-class DeploymentEnvironment(models.TextChoices):
-    DEVELOPMENT = "development", "Development"
-    TEST = "test", "Test"
-    STAGING = "staging", "Staging"
-    PRODUCTION = "production", "Production"
-
-
-class DeploymentStatus(models.TextChoices):
-    PENDING = "pending", "Being deployed"
-    ACTIVE = "active", "Running"
-    FAILED = "failed", "Failed to deploy"
-    STOPPED = "stopped", "Stopped"
-
-
-class MetricKind(models.TextChoices):
-    PERFORMANCE = "performance", "Performance (e.g. AUC, accuracy)"
-    DRIFT = "drift", "Data or prediction drift"
-    LATENCY = "latency", "Latency"
-    RESOURCES = "resources", "Resource use"
-    USAGE = "usage", "Usage (requests, decisions)"
 
 
 def _visible_versions(user, action: str):

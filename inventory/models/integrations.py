@@ -1,4 +1,4 @@
-"""CI/CD integration: idempotency keys and outgoing webhooks (issue 4, item 8).
+"""Integrations: outgoing webhooks and their delivery log.
 
 - `Webhook`: a receiver of registry events, with its signing secret.
 - `WebhookDelivery` / `WebhookAttempt`: one event to one webhook, and every HTTP attempt
@@ -16,35 +16,18 @@ from django.db import models
 from django.urls import reverse
 
 from core.models.governed import GovernedModel, GovernedQuerySet
+from inventory.choices import DeliveryStatus, WebhookEvent
 
 __all__ = [
     "WEBHOOK_EVENTS",
-    "DeliveryStatus",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",
-    "WebhookEvent",
+    "WebhookDeliveryQuerySet",
+    "WebhookQuerySet",
 ]
 
-
-class WebhookEvent(models.TextChoices):
-    VERSION_REGISTERED = "model_version.registered", "A model version was registered"
-    STAGE_CHANGED = "model_version.stage_changed", "A model version changed stage"
-    ALIAS_MOVED = "alias.moved", "An alias moved to another version"
-    DEPRECATED = "model_version.deprecated", "A model version was deprecated"
-    DEPRECATION_NOTICE = ("model_version.deprecation_notice",
-                          "Owners were notified of a coming deprecation or archival")
-    DEPLOYMENT_REPORTED = "deployment.reported", "A deployment was reported"
-
-
 WEBHOOK_EVENTS = frozenset(WebhookEvent.values)
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    RETRYING = "retrying", "Failed; will be retried"
-    SUCCEEDED = "succeeded", "Delivered"
-    FAILED = "failed", "Gave up after the last attempt"
 
 
 def _new_secret() -> str:

@@ -1,4 +1,11 @@
-"""Versions: the exact artefacts of a model or dataset at one point of its life."""
+"""Versions: the exact artefacts of a model or dataset at one point of its life, and the
+dataset versions a model version was trained, validated and tested on.
+
+`ModelVersionDataset` pins each dataset version *with its checksum at the time of linking*,
+so an audit can reproduce a version even after the dataset moved on, and notice when the
+bytes behind a URI changed. A version that reached production is frozen evidence
+(`FROZEN_STAGES`): neither its fields nor its dataset links change by any path.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +13,33 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 
 from core.models.governed import GovernedModel, GovernedQuerySet
-from inventory.choices import ModelStage
+from inventory.choices import DatasetRole, ModelStage
 
-from .assets import Dataset, MLModel
+from .catalogue import Dataset, MLModel
 
-__all__ = ["FROZEN_STAGES", "DatasetVersion", "ModelVersion"]
+__all__ = [
+    "FROZEN_STAGES",
+    "DatasetVersion",
+    "DatasetVersionQuerySet",
+    "ModelVersion",
+    "ModelVersionDataset",
+    "ModelVersionDatasetQuerySet",
+    "ModelVersionQuerySet",
+    "sha256_validator",
+]
+
 
 # A version that reached production is evidence: from then on only its stage moves on
-# (deprecated, archived, retired) and nothing else changes by any path (DESIGN.md).
+# (deprecated, archived, retired) and nothing else changes by any path (docs/architecture.md).
 FROZEN_STAGES = frozenset({ModelStage.PRODUCTION, ModelStage.DEPRECATED, ModelStage.ARCHIVED,
                            ModelStage.RETIRED})
+
+
 _CHANGEABLE_WHEN_FROZEN = frozenset({"stage", "updated_at"})
 
 
@@ -26,6 +47,7 @@ def _frozen_error(names) -> ValidationError:
     return ValidationError(
         "This version has reached production and is frozen: "
         + ", ".join(sorted(names)) + " cannot change. Register a new version instead.")
+
 
 sha256_validator = RegexValidator(r"^[0-9a-f]{64}$", "A SHA-256 checksum is 64 lowercase hex digits.")
 
@@ -117,7 +139,7 @@ class ModelVersion(GovernedModel):
         if self.pk is not None and not self._state.adding:
             self._refuse_frozen_changes(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
-        # A version in production marks its model for ever (deletion refused, DESIGN.md).
+        # A version in production marks its model for ever (deletion refused, docs/architecture.md).
         if self.stage == ModelStage.PRODUCTION and not self.model.ever_in_production:
             self.model.ever_in_production = True
             self.model.save(update_fields=["ever_in_production", "updated_at"])
@@ -184,3 +206,118 @@ class DatasetVersion(GovernedModel):
         """A dataset version is as visible as its dataset."""
         visible = Dataset.restrict_visibility(Dataset.objects.all(), user, action)
         return queryset.filter(dataset__in=visible.values("pk"))
+
+
+# --------------------------------------------------------------------------------------
+# Dataset links
+# --------------------------------------------------------------------------------------
+def _links_frozen_error() -> ValidationError:
+    return ValidationError(
+        "This version has reached production and is frozen: the dataset versions it was "
+        "trained, validated and tested on cannot change. Register a new version instead.")
+
+
+class ModelVersionDatasetQuerySet(GovernedQuerySet):
+    """Links; every bulk path refuses rows of a frozen version (house style, rule 5)."""
+
+    def for_list(self):
+        return self.select_related("dataset_version", "dataset_version__dataset")
+
+    def _refuse_frozen(self) -> None:
+        if self.filter(model_version__stage__in=FROZEN_STAGES).exists():
+            raise _links_frozen_error()
+
+    def update(self, **kwargs):
+        self._refuse_frozen()
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        if self.model._base_manager.filter(pk__in=[o.pk for o in objs],
+                                           model_version__stage__in=FROZEN_STAGES).exists():
+            raise _links_frozen_error()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if ModelVersion._base_manager.filter(
+                pk__in={o.model_version_id for o in objs}, stage__in=FROZEN_STAGES).exists():
+            raise _links_frozen_error()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def delete(self):
+        self._refuse_frozen()
+        return super().delete()
+
+
+class ModelVersionDataset(GovernedModel):
+    """A dataset version a model version was trained, validated or tested on, with the
+    dataset version's checksum and size as they were when the link was recorded."""
+
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE,
+                                      related_name="dataset_links")
+    dataset_version = models.ForeignKey(DatasetVersion, on_delete=models.PROTECT,
+                                        related_name="model_version_links")
+    role = models.CharField(max_length=20, choices=DatasetRole.choices, db_index=True)
+    checksum_at_link = models.CharField(
+        max_length=64, blank=True, validators=[sha256_validator],
+        help_text="SHA-256 of the dataset version when the link was recorded.")
+    size_at_link = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+
+    objects = ModelVersionDatasetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["model_version", "role", "dataset_version"]
+        verbose_name = "dataset link of a model version"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_version", "dataset_version", "role"],
+                name="modelversiondataset_unique_role",
+                violation_error_message="This dataset version is already linked in this role."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_version} {self.get_role_display().lower()} on {self.dataset_version}"
+
+    def get_absolute_url(self) -> str:
+        return self.model_version.get_absolute_url()
+
+    @classmethod
+    def restrict_visibility(cls, queryset, user, action: str):
+        """A link is as visible as its model version."""
+        versions = ModelVersion.restrict_visibility(ModelVersion.objects.all(), user, action)
+        return queryset.filter(model_version__in=versions.values("pk"))
+
+    def _version_frozen(self) -> bool:
+        return ModelVersion._base_manager.filter(
+            pk=self.model_version_id, stage__in=FROZEN_STAGES).exists()
+
+    def save(self, *args, **kwargs) -> None:
+        if self._version_frozen():
+            raise _links_frozen_error()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._version_frozen():
+            raise _links_frozen_error()
+        return super().delete(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------
+# Guard on the many-to-many door (`version.datasets.add/remove/set/clear`)
+# --------------------------------------------------------------------------------------
+@receiver(m2m_changed, sender=ModelVersion.datasets.through,
+          dispatch_uid="inventory-frozen-version-dataset-links")
+def _refuse_link_changes_of_frozen_versions(sender, instance, action: str, reverse: bool,
+                                            pk_set, **kwargs) -> None:
+    """`version.datasets.add(...)` (and `dataset_version.model_versions.add(...)`) skip
+    `ModelVersionDataset.save()`: refuse them here for frozen versions."""
+    if not action.startswith("pre_"):
+        return
+    if reverse:
+        versions = ModelVersion._base_manager.filter(pk__in=pk_set or ()) if action != \
+            "pre_clear" else ModelVersion._base_manager.filter(dataset_links__dataset_version=instance)
+    else:
+        versions = ModelVersion._base_manager.filter(pk=instance.pk)
+    if versions.filter(stage__in=FROZEN_STAGES).exists():
+        raise _links_frozen_error()

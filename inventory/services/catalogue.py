@@ -1,4 +1,4 @@
-"""Writes of the catalogue: register, change and delete assets and versions (issue 3).
+"""Writes of the catalogue: register, change and delete assets; grants and permission denials.
 
 Every door (API, admin, dashboards, demo data, jobs) registers and edits assets through
 these functions, so the pre-registration validation of `inventory.services.standards`,
@@ -9,7 +9,7 @@ one transaction and writes history rows carrying both.
 Object grants (django-guardian) made here, by design:
 - the **creator** of an asset gets `view`, `change` and `delete` on it (deleting stays
   refused once a model has been in production); the creator of a version gets `view`
-  and `change` on the version;
+  and `change` on the version (`inventory.services.versions`);
 - the **owner** (when not the creator) gets `view` and `change`, and on a model also
   `request_promotion_mlmodel`: they are accountable for it. A new owner set by an update
   gets the same; the previous owner keeps theirs until an administrator removes them
@@ -35,13 +35,13 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Model
 from guardian.models import UserObjectPermission
 
 from core.audit import audit_context
 from core.models import PermissionDenial
 from core.permissions import permission_name, user_can
-from inventory.choices import AssetType, ModelStage, Redistribution, RiskTier
+from inventory.choices import AssetType, ModelStage, RiskTier
 from inventory.models import (
     FROZEN_STAGES,
     ComplianceTag,
@@ -54,58 +54,48 @@ from inventory.models import (
     SavedSearch,
     Tag,
 )
-
-from .standards import (
-    RegistrationRules,
-    asset_metadata_gaps,
+from inventory.services.standards import (
     asset_type_for,
-    incomplete_assets,
-    missing_metadata_q,
     mlmodel_classify,
     normalise_licence,
     registration_check,
-    registration_problems,
 )
 
 __all__ = [
-    "FROZEN_STAGES",
-    "RegistrationRules",
+    "ASSET_CLASSES",
+    "REGISTRATION_STAGES",
     "asset_create",
     "asset_delete",
-    "asset_metadata_gaps",
     "asset_update",
-    "dataset_version_register",
-    "incomplete_assets",
-    "missing_metadata_q",
-    "mlmodel_classify",
     "mlmodel_compliance_tags_set",
     "mlmodel_create",
     "mlmodel_delete",
-    "mlmodel_licence_constraints",
     "mlmodel_reclassify",
     "mlmodel_risk_tier_set",
     "mlmodel_update",
-    "model_version_delete",
-    "model_version_register",
-    "model_version_update",
     "permission_denial_create",
     "permission_denial_delete",
-    "registration_check",
-    "registration_problems",
     "saved_search_create",
     "saved_search_delete",
 ]
 
+
 # The acting user; None for system work (its audit label comes from `audit_context`).
 Actor = AbstractBaseUser | None
+
+
 # Stages a registration may start in; later stages come from promotion.
 REGISTRATION_STAGES = frozenset({ModelStage.DRAFT, ModelStage.REGISTERED})
+
+
 # Fields the services compute or that change only by a dedicated transition.
 _MANAGED = {
     MLModel: {"classification", "classification_rationale", "ever_in_production", "stage"},
     ModelVersion: {"model", "version", "stage", "created_by", "branch"},
     DatasetVersion: {"dataset", "version"},
 }
+
+
 _IGNORED = {"change_reason", "id", "pk", "created_at", "updated_at"}
 ASSET_CLASSES = (MLModel, Dataset, Feature, Pipeline)
 
@@ -113,7 +103,7 @@ ASSET_CLASSES = (MLModel, Dataset, Feature, Pipeline)
 # --------------------------------------------------------------------------------------
 # Helpers: applying data, tags, grants
 # --------------------------------------------------------------------------------------
-def _split(model_class: type[Model], data: dict[str, Any]) -> tuple[dict, dict]:
+def split_data(model_class: type[Model], data: dict[str, Any]) -> tuple[dict, dict]:
     """Separate concrete field values from many-to-many values; refuse unknown keys."""
     concrete = {f.name for f in model_class._meta.concrete_fields}
     many = {f.name for f in model_class._meta.many_to_many}
@@ -134,7 +124,7 @@ def _split(model_class: type[Model], data: dict[str, Any]) -> tuple[dict, dict]:
     return fields, m2m
 
 
-def _set_fields(instance: Model, fields: dict[str, Any]) -> None:
+def set_fields(instance: Model, fields: dict[str, Any]) -> None:
     for name, item in fields.items():
         model_field = instance._meta.get_field(name)
         if model_field.is_relation and item is not None and not isinstance(item, Model):
@@ -143,7 +133,7 @@ def _set_fields(instance: Model, fields: dict[str, Any]) -> None:
             setattr(instance, name, item)
 
 
-def _refuse_managed(instance: Model, fields: dict[str, Any], *, creating: bool) -> None:
+def refuse_managed_fields(instance: Model, fields: dict[str, Any], *, creating: bool) -> None:
     managed = _MANAGED.get(type(instance), set())
     problems: dict[str, list[str]] = {}
     for name in managed & set(fields):
@@ -205,7 +195,7 @@ def _m2m_diff(instance: Model, m2m: dict[str, Any]) -> list[str]:
     return notes
 
 
-def _grant(user, instance: Model, actions: list[str]) -> None:
+def grant_actions(user, instance: Model, actions: list[str]) -> None:
     """Give `user` object permissions on `instance`: two queries, whatever the number of
     actions (guardian's `assign_perm` costs four queries per permission)."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -220,7 +210,7 @@ def _grant(user, instance: Model, actions: list[str]) -> None:
     )
 
 
-def _save(instance: Model, *, reason: str) -> None:
+def save_with_reason(instance: Model, *, reason: str) -> None:
     """Save with the reason on the history row; a lost race on a unique name is a 400."""
     instance._change_reason = reason
     try:
@@ -259,21 +249,21 @@ def asset_create(*, model_class: type[Model], actor: Actor, reason: str, data: d
         raise TypeError(f"{model_class.__name__} is not a catalogue asset")
     asset_type = asset_type_for(model_class)
     with transaction.atomic(), audit_context(user=actor, reason=reason):
-        fields, m2m = _split(model_class, data)
+        fields, m2m = split_data(model_class, data)
         instance = model_class()
-        _refuse_managed(instance, fields, creating=True)
+        refuse_managed_fields(instance, fields, creating=True)
         registration_check(asset_type=asset_type, data={**fields, **m2m})
-        _set_fields(instance, fields)
+        set_fields(instance, fields)
         _normalise(instance)
         if model_class is MLModel:
             instance.stage = fields.get("stage") or ModelStage.REGISTERED
             mlmodel_classify(instance)
         instance.full_clean(validate_constraints=False)
-        _save(instance, reason=reason)
+        save_with_reason(instance, reason=reason)
         _apply_m2m(instance, m2m)
-        _grant(actor, instance, ["view", "change", "delete"])
+        grant_actions(actor, instance, ["view", "change", "delete"])
         if instance.owner_id and instance.owner != actor:
-            _grant(instance.owner, instance, _owner_actions(model_class))
+            grant_actions(instance.owner, instance, _owner_actions(model_class))
     return instance
 
 
@@ -288,22 +278,22 @@ def asset_update(*, asset: Model, actor: Actor, reason: str, data: dict[str, Any
     asset_type = asset_type_for(model_class)
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = model_class.objects.select_for_update().get(pk=asset.pk)
-        fields, m2m = _split(model_class, data)
-        _refuse_managed(instance, fields, creating=False)
+        fields, m2m = split_data(model_class, data)
+        refuse_managed_fields(instance, fields, creating=False)
         if model_class is MLModel:
             _check_controlled(instance, actor, fields, m2m)
         registration_check(asset_type=asset_type, data={**fields, **m2m}, instance=instance)
         previous_owner = instance.owner_id
-        _set_fields(instance, fields)
+        set_fields(instance, fields)
         _normalise(instance)
         if model_class is MLModel:
             mlmodel_classify(instance)
         instance.full_clean(validate_constraints=False)
         notes = _m2m_diff(instance, m2m)
-        _save(instance, reason="; ".join([reason, *notes]) if notes else reason)
+        save_with_reason(instance, reason="; ".join([reason, *notes]) if notes else reason)
         _apply_m2m(instance, m2m)
         if instance.owner_id and instance.owner_id != previous_owner:
-            _grant(instance.owner, instance, _owner_actions(model_class))
+            grant_actions(instance.owner, instance, _owner_actions(model_class))
     return instance
 
 
@@ -385,7 +375,7 @@ def mlmodel_reclassify(*, model: MLModel, actor: Actor, reason: str) -> MLModel:
         before = (instance.classification, instance.classification_rationale)
         mlmodel_classify(instance)
         if (instance.classification, instance.classification_rationale) != before:
-            _save(instance, reason=reason)
+            save_with_reason(instance, reason=reason)
     return instance
 
 
@@ -405,7 +395,7 @@ def mlmodel_risk_tier_set(*, model: MLModel, actor: Actor, reason: str, risk_tie
         registration_check(asset_type=AssetType.MODEL, data={"risk_tier": risk_tier},
                            instance=instance)
         instance.risk_tier = risk_tier
-        _save(instance, reason=reason)
+        save_with_reason(instance, reason=reason)
     return instance
 
 
@@ -418,126 +408,9 @@ def mlmodel_compliance_tags_set(*, model: MLModel, actor: Actor, reason: str,
                            data={"compliance_tags": list(compliance_tags)}, instance=instance)
         m2m = {"compliance_tags": list(compliance_tags)}
         notes = _m2m_diff(instance, m2m)
-        _save(instance, reason="; ".join([reason, *notes]) if notes else reason)
+        save_with_reason(instance, reason="; ".join([reason, *notes]) if notes else reason)
         _apply_m2m(instance, m2m)
     return instance
-
-
-# --------------------------------------------------------------------------------------
-# Versions
-# --------------------------------------------------------------------------------------
-def model_version_register(*, model: MLModel, actor: Actor, reason: str,
-                           data: dict[str, Any]) -> ModelVersion:
-    """Register the next version of `model`, numbered without gaps (1, 2, 3, ...).
-
-    The model row is locked (`select_for_update`) while the number is taken, so two
-    concurrent registrations get consecutive numbers; a refused registration takes no
-    number. A draft model becomes registered with its first registered version.
-
-    Raises:
-        ValidationError: every problem of the version, field by field.
-    """
-    from inventory.signals import model_version_registered
-
-    from .versions import model_branch_resolve, model_version_datasets_link
-
-    data = dict(data)
-    links = data.pop("datasets", None)
-    branch = data.pop("branch", None)
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        locked = MLModel.objects.select_for_update().get(pk=model.pk)
-        fields, _ = _split(ModelVersion, data)
-        fields.pop("model", None)
-        version = ModelVersion(model=locked)
-        _refuse_managed(version, fields, creating=True)
-        registration_check(asset_type=AssetType.MODEL_VERSION, data={**fields, "model": locked})
-        _set_fields(version, fields)
-        version.branch = model_branch_resolve(model=locked, branch=branch, actor=actor,
-                                              reason=reason)
-        version.stage = fields.get("stage") or ModelStage.REGISTERED
-        version.created_by = actor if getattr(actor, "is_authenticated", False) else None
-        last = locked.versions.aggregate(last=Max("version"))["last"] or 0
-        version.version = last + 1
-        version.full_clean(validate_constraints=False)
-        _save(version, reason=reason)
-        if links:
-            model_version_datasets_link(version=version, links=links, actor=actor,
-                                        reason=reason)
-        _grant(actor, version, ["view", "change"])
-        if locked.stage == ModelStage.DRAFT and version.stage == ModelStage.REGISTERED:
-            locked.stage = ModelStage.REGISTERED
-            _save(locked, reason=f"{reason} (version {version.version} registered)")
-        transaction.on_commit(lambda: model_version_registered.send(
-            sender=ModelVersion, version=version, actor=actor, reason=reason))
-    return version
-
-
-def model_version_update(*, version: ModelVersion, actor: Actor, reason: str,
-                         data: dict[str, Any]) -> ModelVersion:
-    """Change a version's metadata while it has not reached production.
-
-    Raises:
-        ValidationError: the version is frozen, or the result breaks a rule.
-    """
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        instance = ModelVersion.objects.select_for_update().select_related("model").get(
-            pk=version.pk)
-        if instance.stage in FROZEN_STAGES:
-            raise ValidationError(f"{instance} has reached {instance.get_stage_display().lower()} "
-                                  "and is frozen: register a new version instead.")
-        data = dict(data)
-        links = data.pop("datasets", None)
-        fields, _ = _split(ModelVersion, data)
-        _refuse_managed(instance, fields, creating=False)
-        registration_check(asset_type=AssetType.MODEL_VERSION, data=fields, instance=instance)
-        _set_fields(instance, fields)
-        instance.full_clean(validate_constraints=False)
-        _save(instance, reason=reason)
-        if links is not None:
-            from .versions import model_version_datasets_link
-
-            model_version_datasets_link(version=instance, links=links, actor=actor,
-                                        reason=reason)
-    return instance
-
-
-def model_version_delete(*, version: ModelVersion, actor: Actor, reason: str) -> None:
-    """Versions are never deleted on their own: numbering stays gap-free and evidence stays.
-
-    Raises:
-        ValidationError: always; delete the whole (never-deployed) model instead.
-    """
-    raise ValidationError(
-        f"{version} cannot be deleted on its own: version numbers stay gap-free and every "
-        "version is evidence. Deprecate it, or delete the whole model if it never reached "
-        "production.")
-
-
-def dataset_version_register(*, dataset: Dataset, actor: Actor, reason: str,
-                             data: dict[str, Any]) -> DatasetVersion:
-    """Record the next version of a dataset, numbered without gaps like model versions."""
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
-        fields, _ = _split(DatasetVersion, data)
-        fields.pop("dataset", None)
-        version = DatasetVersion(dataset=locked)
-        _refuse_managed(version, fields, creating=True)
-        _set_fields(version, fields)
-        last = locked.versions.aggregate(last=Max("version"))["last"] or 0
-        version.version = last + 1
-        from .standards import schema_problem
-
-        problem = schema_problem(version.schema)
-        errors: dict[str, list[str]] = {"schema": [problem]} if problem else {}
-        try:
-            version.full_clean(validate_constraints=False, exclude=list(errors))
-        except ValidationError as error:
-            errors.update(error.message_dict)
-        if errors:
-            raise ValidationError(errors)
-        _save(version, reason=reason)
-        _grant(actor, version, ["view", "change"])
-    return version
 
 
 # --------------------------------------------------------------------------------------
@@ -591,21 +464,16 @@ def saved_search_delete(*, search: SavedSearch, user) -> None:
     search.delete()
 
 
-# --------------------------------------------------------------------------------------
-# Reads the dashboards, reports and API share
-# --------------------------------------------------------------------------------------
-def mlmodel_licence_constraints(*, queryset: QuerySet | None = None,
-                                redistribution: tuple[str, ...] = (Redistribution.PROHIBITED,
-                                                                   Redistribution.CONDITIONS),
-                                stage: str = ModelStage.PRODUCTION) -> QuerySet:
-    """Models at `stage` whose licence restricts redistribution.
+def actor_user(actor: Actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
 
-    "Which production models may not be redistributed?" is
-    `mlmodel_licence_constraints(queryset=MLModel.objects.restrict(user),
-    redistribution=(Redistribution.PROHIBITED,))`; the default also lists those that may
-    be redistributed only under conditions. Pass a restricted queryset: this narrows, it
-    does not check permissions.
-    """
-    queryset = MLModel.objects.all() if queryset is None else queryset
-    return queryset.filter(stage=stage, redistribution__in=list(redistribution)).for_list()
 
+def grant_author(actor: Actor, obj) -> None:
+    """The author of a branch or alias may see, change and delete it (as for versions)."""
+    from guardian.shortcuts import assign_perm
+
+
+    if actor_user(actor) is None:
+        return
+    for action in ("view", "change", "delete"):
+        assign_perm(permission_name(type(obj), action), actor, obj)

@@ -1,4 +1,4 @@
-"""Deployments and metric observations reported by CI/CD and monitoring (issue 4, item 8).
+"""Deployments and metric observations reported by CI/CD and monitoring.
 
 A pipeline reports "version X now runs in production/eu-west-1/retail at <endpoint>": the
 report creates the `Deployment` or updates the one already recorded for that place (one
@@ -19,14 +19,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.audit import audit_context
-from inventory.models import (
-    Deployment,
-    DeploymentStatus,
-    MetricKind,
-    MetricObservation,
-    ModelVersion,
-    WebhookEvent,
-)
+from inventory.choices import DeploymentStatus, MetricKind, WebhookEvent
+from inventory.models import Deployment, MetricObservation, ModelVersion
 
 __all__ = ["deployment_report", "metric_observations_record"]
 
@@ -47,7 +41,7 @@ def deployment_report(*, version: ModelVersion, actor: Actor, reason: str,
     Raises:
         ValidationError: field by field; nothing is written.
     """
-    from inventory.services.webhooks import webhook_event_emit
+    from inventory.services.integrations import webhook_event_emit
 
     unknown = sorted(set(data) - set(_PLACE) - set(_REPORTED))
     if unknown:

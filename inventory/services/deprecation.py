@@ -1,4 +1,4 @@
-"""Deprecation and archival triggers (issue 4, item 6): notice first, change after.
+"""Deprecation and archival triggers: notice first, change after.
 
 Three triggers find versions to move on:
 - **performance decay**: an active `DeprecationRule`'s metric past its threshold in each of
@@ -13,7 +13,7 @@ Each finding goes through two steps, never in the same run:
    outbox) and the `model_version.deprecation_notice` webhook event is sent; the change
    is due on `effective_on`, at least the notice period after the notice;
 2. **change**: on a run on/after `effective_on`, if the trigger still holds, the version
-   moves through `inventory.services.lifecycle.model_version_transition` (the one state
+   moves through `inventory.services.versions.model_version_transition` (the one state
    machine; refusals are recorded on the notice), with the notice's reason; the history row
    names the job (`job:<name>:<run id>`) as the actor. A notice whose trigger no longer
    holds (the metric recovered, the date was moved) is cancelled.
@@ -35,16 +35,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.models import JobRun
-from inventory.choices import ModelStage
+from inventory.choices import ModelStage, NoticeStatus, TriggerKind, WebhookEvent
 from inventory.models import (
     DeprecationNotice,
     DeprecationRule,
     DeprecationSchedule,
     MetricObservation,
     ModelVersion,
-    NoticeStatus,
-    TriggerKind,
-    WebhookEvent,
 )
 
 __all__ = [
@@ -86,7 +83,7 @@ class Finding:
 
 
 def _allowed(version: ModelVersion, target: str) -> bool:
-    from inventory.services.lifecycle import allowed_transitions
+    from inventory.services.versions import allowed_transitions
 
     return target in allowed_transitions(version.stage)
 
@@ -157,7 +154,7 @@ def _recipients(version: ModelVersion) -> list[dict[str, str]]:
 def _notify(finding: Finding, today: datetime.date, job_run: JobRun | None) -> DeprecationNotice:
     """Write the notice and queue the e-mail and the webhook event (after commit)."""
     from core.services.jobs import task_enqueue
-    from inventory.services.webhooks import webhook_event_emit
+    from inventory.services.integrations import webhook_event_emit
 
     effective = max(finding.due_on, today + datetime.timedelta(days=finding.notice_days))
     notice = DeprecationNotice.objects.create(
@@ -175,8 +172,8 @@ def _notify(finding: Finding, today: datetime.date, job_run: JobRun | None) -> D
 
 
 def _apply(notice: DeprecationNotice, version: ModelVersion) -> tuple[str, str]:
-    """Make the change through the lifecycle service; record the outcome on the notice."""
-    from inventory.services.lifecycle import model_version_transition
+    """Make the change through the versions state machine; record the outcome on the notice."""
+    from inventory.services.versions import model_version_transition
 
     reason = (f"Automatic {notice.get_target_stage_display().lower()}: {notice.reason} "
               f"Owners notified on {notice.notified_at:%Y-%m-%d} (notice #{notice.pk}).")

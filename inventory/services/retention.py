@@ -1,4 +1,4 @@
-"""Retention policies, legal holds and the scheduled purge of artifacts (issue 4, item 7).
+"""Retention policies, legal holds and the scheduled purge of artifacts.
 
 What may be purged: only artifact *files* held by Custodia, i.e. whose URI is
 `custodia://<name>`, `<name>` being a path in Django's default storage (rooted at
@@ -38,15 +38,8 @@ from django.utils import timezone
 from core.audit import describe_actor
 from core.models import JobRun
 from core.services.records import record_create, record_delete, record_update
-from inventory.choices import ModelStage
-from inventory.models import (
-    DatasetVersion,
-    LegalHold,
-    ModelVersion,
-    PurgeRecord,
-    RetainedAssetType,
-    RetentionPolicy,
-)
+from inventory.choices import ModelStage, RetainedAssetType
+from inventory.models import DatasetVersion, LegalHold, ModelVersion, PurgeRecord, RetentionPolicy
 
 __all__ = [
     "ARTIFACT_SCHEME",

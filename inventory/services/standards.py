@@ -2,13 +2,13 @@
 
 One function, `registration_problems`, answers "what is wrong with this registration?"
 for every door (API serializer, admin form, dashboard form, services), so a refused
-registration lists the same problems, field by field, wherever it was tried (issue 3,
-items 4-6). It only reads; the services in `inventory.services.catalogue` call
-`registration_check` before they write anything.
+registration lists the same problems, field by field, wherever it was tried. It only reads; the services in
+`inventory.services.catalogue` and `inventory.services.versions` call `registration_check`
+before they write anything.
 
 The rules come from the admin-configured `MetadataStandard`, `NamingConvention`,
 `InventoryScope` and `AccountingPolicyRule` rows (defaults are created by migration
-0006); `RegistrationRules` loads them once so that list pages (the completeness view)
+0006); `RegistrationRules` loads them once so that list pages (the completeness selectors)
 check hundreds of assets without one query per asset.
 """
 
@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from jsonschema import exceptions as jsonschema_exceptions
 from jsonschema import validators as jsonschema_validators
 from license_expression import get_spdx_licensing
@@ -43,14 +43,14 @@ from inventory.models import (
 __all__ = [
     "ASSET_MODELS",
     "DEFAULT_NAMING",
+    "NAMED_TYPES",
+    "SCHEMA_FIELDS",
+    "THIRD_PARTY_ORIGINS",
     "NamingRule",
     "RegistrationRules",
-    "asset_metadata_gaps",
     "asset_type_for",
     "field_label",
-    "incomplete_assets",
     "licence_problem",
-    "missing_metadata_q",
     "mlmodel_classify",
     "normalise_licence",
     "registration_check",
@@ -70,6 +70,8 @@ NAMED_TYPES = (AssetType.MODEL, AssetType.DATASET, AssetType.FEATURE, AssetType.
 SCHEMA_FIELDS = ("input_schema", "output_schema")
 THIRD_PARTY_ORIGINS = (Origin.VENDOR, Origin.OPEN_WEIGHTS)
 _LICENSING = get_spdx_licensing()
+
+
 # SPDX lets an organisation name its own licences (e.g. a vendor's terms) as LicenseRef-<id>.
 _LICENSE_REF = re.compile(r"^(DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+$")
 
@@ -260,7 +262,7 @@ def suggest_name(name: str, *, rule: NamingRule = DEFAULT_NAMING, domain: str = 
 _MISSING = object()
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     if value is None or value is _MISSING:
         return True
     if isinstance(value, str):
@@ -341,10 +343,10 @@ def registration_problems(
             bucket.append(message)
 
     type_label = _type_label(asset_type)
-    # Owner: every asset needs someone accountable (issue 3, item 6).
+    # Owner: every asset needs someone accountable.
     if asset_type in NAMED_TYPES:
         owner = value("owner")
-        if _is_missing(owner):
+        if is_missing(owner):
             add("owner", f"Every {str(AssetType(asset_type).label).lower()} needs an owner: "
                          "the person accountable for it.")
         elif isinstance(owner, Model) and not owner.is_active:
@@ -352,7 +354,7 @@ def registration_problems(
     # Mandatory metadata per asset type and risk tier.
     tier = _tier(asset_type, value)
     for name, required_for_tier in rules.required_fields(tier).items():
-        if name in problems or not _is_missing(value(name)):
+        if name in problems or not is_missing(value(name)):
             continue
         if required_for_tier:
             add(name, f"Required by the metadata standard for {RiskTier(required_for_tier).label.lower()}"
@@ -426,7 +428,7 @@ def _has_field(model_class: type[Model], name: str) -> bool:
 def _naming_problems(model_class, asset_type: str, rule: NamingRule, value,
                      instance: Model | None) -> list[str]:
     name = value("name")
-    if _is_missing(name):
+    if is_missing(name):
         return [f"Every {str(AssetType(asset_type).label).lower()} needs a name. "
                 + rule.text(asset_type)]
     name = str(name).strip()
@@ -529,96 +531,6 @@ def _model_validation(model_class, data: dict, instance: Model | None,
                     for name, messages in error.message_dict.items()}
         return {"__all__": [str(m) for m in error.messages]}
     return {}
-
-
-# --------------------------------------------------------------------------------------
-# Completeness of existing assets
-# --------------------------------------------------------------------------------------
-def asset_metadata_gaps(asset: Model, *, rules: RegistrationRules | None = None) -> list[str]:
-    """The mandatory fields (names) that an existing asset lacks under today's standards.
-
-    Standards change after registration, so an asset registered as complete can become
-    incomplete; the completeness view lists these gaps. Relations are read through their
-    ids and prefetched tags, so a `for_list()` queryset costs no extra query per row.
-    """
-    asset_type = asset_type_for(type(asset))
-    rules = rules or RegistrationRules.load(asset_type)
-    if asset_type == AssetType.MODEL:
-        tier = asset.risk_tier
-    elif asset_type == AssetType.MODEL_VERSION:
-        tier = asset.model.risk_tier
-    else:
-        tier = ""
-    gaps = []
-    for name in rules.required_fields(tier):
-        try:
-            model_field = type(asset)._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if model_field.many_to_many:
-            current = list(getattr(asset, name).all())
-        elif model_field.is_relation:
-            current = getattr(asset, model_field.attname)
-        else:
-            current = getattr(asset, name)
-        if _is_missing(current):
-            gaps.append(name)
-    return gaps
-
-
-def incomplete_assets(queryset: QuerySet) -> list[tuple[Model, list[str]]]:
-    """`(asset, missing field names)` for each asset of `queryset` lacking mandatory metadata.
-
-    The standards are loaded once; pass a restricted `for_list()` queryset (and, for long
-    lists, narrow it first with `missing_metadata_q`).
-    """
-    rules = RegistrationRules.load(asset_type_for(queryset.model))
-    result = []
-    for asset in queryset:
-        gaps = asset_metadata_gaps(asset, rules=rules)
-        if gaps:
-            result.append((asset, gaps))
-    return result
-
-
-def missing_metadata_q(model_class: type[Model], *, rules: RegistrationRules | None = None) -> Q:
-    """A filter matching the assets that lack at least one mandatory field, in SQL.
-
-    Lets the completeness view paginate in the database:
-    `MLModel.objects.restrict(user).filter(missing_metadata_q(MLModel))`.
-    """
-    asset_type = asset_type_for(model_class)
-    rules = rules or RegistrationRules.load(asset_type)
-    tiers = list(RiskTier.values) if asset_type == AssetType.MODEL else [""]
-    combined = Q(pk__in=[])
-    for tier in tiers:
-        missing = Q(pk__in=[])
-        for name in rules.required_fields(tier):
-            missing |= _missing_q(model_class, name)
-        if asset_type == AssetType.MODEL:
-            combined |= Q(risk_tier=tier) & missing
-        else:
-            combined |= missing
-    return combined
-
-
-def _missing_q(model_class: type[Model], name: str) -> Q:
-    try:
-        model_field = model_class._meta.get_field(name)
-    except FieldDoesNotExist:
-        return Q(pk__in=[])
-    if model_field.many_to_many:
-        return Q(**{f"{name}__isnull": True})
-    if model_field.is_relation:
-        return Q(**{f"{model_field.attname}__isnull": True})
-    internal = model_field.get_internal_type()
-    if internal == "JSONField":
-        return (Q(**{f"{name}__isnull": True}) | Q(**{name: {}}) | Q(**{name: []})
-                | Q(**{name: ""}))
-    q = Q(**{f"{name}__isnull": True}) if model_field.null else Q(pk__in=[])
-    if internal in ("CharField", "TextField", "URLField", "SlugField", "EmailField"):
-        q |= Q(**{name: ""})
-    return q
 
 
 # --------------------------------------------------------------------------------------

@@ -1,78 +1,450 @@
-"""Writes and reads around model versions (issue 4): dataset links, branches, aliases, the
-point-in-time question, and each version's components and storage.
+"""Writes of versions: registration (gap-free numbering), changes, dataset links, the stage
+state machine and the promotion gates.
 
-Registration itself stays in `inventory.services.catalogue.model_version_register` (gap-free
-numbering); it calls `model_version_datasets_link` and `model_branch_resolve` from here.
-Stage changes are `inventory.services.lifecycle`'s. Every write is keyword-only, takes the
-actor and a reason, runs in one transaction and leaves history rows with both.
+## Stage state machine
+
+    draft → registered → validated → staging → production → deprecated → archived → retired
+
+`TRANSITIONS` is the whole machine; every door (API action, admin, dashboards, the
+deprecation and retention jobs, CI/CD) calls `model_version_transition`.
+An illegal move is refused with a `ValidationError` naming the stages it may go to.
+
+Who may move a version (checked here, so the rule is the same on every door):
+- into staging or production: every promotion gate (below) must agree; the
+  built-in gate asks for `inventory.promote_mlmodel` on the model (role or object grant),
+  governance adds approvals, risk adds signature checks;
+- into validated, or back from staging/validated (a demotion): `promote_mlmodel` too, as
+  validators decide whether a version is fit;
+- into registered (a draft submitted): `change` on the version (its registrant or owner);
+- into deprecated, archived or retired: `inventory.deprecate_mlmodel` on the model;
+  scheduled jobs pass `actor=None` inside an `audit_context(label=...)` and are trusted
+  for these (they never promote).
+
+A version that reached production only ever moves forward (deprecated → archived →
+retired): it is frozen evidence (`FROZEN_STAGES`), and the PostgreSQL trigger of the
+versions migration refuses any other change too. The model's own `stage` follows its
+versions (`mlmodel_stage_sync`), and `ever_in_production` is set for good on the first
+production version.
+
+
+## Promotion gates
+
+Promotion gates: the extension point through which other apps decide whether a version may
+be promoted into staging or production (docs/architecture.md, "gates that others register into").
+
+`inventory` imports no other app. Governance (approvals, CAB) and risk (signature checks)
+register a gate in their `AppConfig.ready()`:
+
+    from inventory.services.versions import register_promotion_gate
+
+    def approvals_gate(request: PromotionRequest) -> list[str]:
+        return [] if has_approval(request.version, request.to_stage) else [
+            "No approved promotion request for this version."]
+
+    register_promotion_gate(approvals_gate, name="governance.approvals")
+
+`model_version_transition` asks every gate on each promotion
+into a `GATED_STAGES` stage and proceeds only if all of them return no problem. The
+built-in gate (`permission_gate`) asks for `inventory.promote_mlmodel` on the model (a role
+or an object grant): it is the check that holds until governance fills the hook, and it
+stays registered after governance adds its own gates.
 """
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import Max
 
-from core.audit import audit_context, describe_actor
+from core.audit import audit_context
 from core.permissions import user_can
-from inventory.choices import BranchKind, DatasetRole, VersioningStrategy
+from inventory.choices import AssetType, DatasetRole, ModelStage
 from inventory.models import (
     FROZEN_STAGES,
-    AliasMove,
+    Dataset,
     DatasetVersion,
     MLModel,
-    ModelAlias,
-    ModelBranch,
     ModelVersion,
     ModelVersionDataset,
 )
+from inventory.services.branches import model_branch_resolve
+from inventory.services.catalogue import (
+    grant_actions,
+    refuse_managed_fields,
+    save_with_reason,
+    set_fields,
+    split_data,
+)
+from inventory.services.standards import (
+    registration_check,
+)
 
 __all__ = [
-    "PROTECTED_ALIASES",
-    "AliasAt",
-    "Component",
-    "PointInTime",
-    "VersionAt",
-    "mlmodel_as_of",
-    "mlmodel_storage",
-    "model_alias_delete",
-    "model_alias_problems",
-    "model_alias_set",
-    "model_branch_create",
-    "model_branch_delete",
-    "model_branch_main",
-    "model_branch_resolve",
-    "model_branch_update",
-    "model_version_components",
+    "GATED_STAGES",
+    "STAGE_ORDER",
+    "TRANSITIONS",
+    "PromotionGate",
+    "PromotionRequest",
+    "S",
+    "allowed_transitions",
+    "dataset_version_register",
+    "mlmodel_stage_sync",
     "model_version_datasets_link",
+    "model_version_delete",
+    "model_version_register",
+    "model_version_transition",
+    "model_version_update",
+    "permission_gate",
+    "promotion_gates",
+    "promotion_problems",
+    "register_promotion_gate",
+    "transition_problems",
+    "unregister_promotion_gate",
 ]
 
+
+# --------------------------------------------------------------------------------------
+# Versions
+# --------------------------------------------------------------------------------------
+def model_version_register(*, model: MLModel, actor: Actor, reason: str,
+                           data: dict[str, Any]) -> ModelVersion:
+    """Register the next version of `model`, numbered without gaps (1, 2, 3, ...).
+
+    The model row is locked (`select_for_update`) while the number is taken, so two
+    concurrent registrations get consecutive numbers; a refused registration takes no
+    number. A draft model becomes registered with its first registered version.
+
+    Raises:
+        ValidationError: every problem of the version, field by field.
+    """
+    from inventory.signals import model_version_registered
+
+    data = dict(data)
+    links = data.pop("datasets", None)
+    branch = data.pop("branch", None)
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        locked = MLModel.objects.select_for_update().get(pk=model.pk)
+        fields, _ = split_data(ModelVersion, data)
+        fields.pop("model", None)
+        version = ModelVersion(model=locked)
+        refuse_managed_fields(version, fields, creating=True)
+        registration_check(asset_type=AssetType.MODEL_VERSION, data={**fields, "model": locked})
+        set_fields(version, fields)
+        version.branch = model_branch_resolve(model=locked, branch=branch, actor=actor,
+                                              reason=reason)
+        version.stage = fields.get("stage") or ModelStage.REGISTERED
+        version.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        last = locked.versions.aggregate(last=Max("version"))["last"] or 0
+        version.version = last + 1
+        version.full_clean(validate_constraints=False)
+        save_with_reason(version, reason=reason)
+        if links:
+            model_version_datasets_link(version=version, links=links, actor=actor,
+                                        reason=reason)
+        grant_actions(actor, version, ["view", "change"])
+        if locked.stage == ModelStage.DRAFT and version.stage == ModelStage.REGISTERED:
+            locked.stage = ModelStage.REGISTERED
+            save_with_reason(locked, reason=f"{reason} (version {version.version} registered)")
+        transaction.on_commit(lambda: model_version_registered.send(
+            sender=ModelVersion, version=version, actor=actor, reason=reason))
+    return version
+
+
+def model_version_update(*, version: ModelVersion, actor: Actor, reason: str,
+                         data: dict[str, Any]) -> ModelVersion:
+    """Change a version's metadata while it has not reached production.
+
+    Raises:
+        ValidationError: the version is frozen, or the result breaks a rule.
+    """
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = ModelVersion.objects.select_for_update().select_related("model").get(
+            pk=version.pk)
+        if instance.stage in FROZEN_STAGES:
+            raise ValidationError(f"{instance} has reached {instance.get_stage_display().lower()} "
+                                  "and is frozen: register a new version instead.")
+        data = dict(data)
+        links = data.pop("datasets", None)
+        fields, _ = split_data(ModelVersion, data)
+        refuse_managed_fields(instance, fields, creating=False)
+        registration_check(asset_type=AssetType.MODEL_VERSION, data=fields, instance=instance)
+        set_fields(instance, fields)
+        instance.full_clean(validate_constraints=False)
+        save_with_reason(instance, reason=reason)
+        if links is not None:
+            model_version_datasets_link(version=instance, links=links, actor=actor,
+                                        reason=reason)
+    return instance
+
+
+def model_version_delete(*, version: ModelVersion, actor: Actor, reason: str) -> None:
+    """Versions are never deleted on their own: numbering stays gap-free and evidence stays.
+
+    Raises:
+        ValidationError: always; delete the whole (never-deployed) model instead.
+    """
+    raise ValidationError(
+        f"{version} cannot be deleted on its own: version numbers stay gap-free and every "
+        "version is evidence. Deprecate it, or delete the whole model if it never reached "
+        "production.")
+
+
+def dataset_version_register(*, dataset: Dataset, actor: Actor, reason: str,
+                             data: dict[str, Any]) -> DatasetVersion:
+    """Record the next version of a dataset, numbered without gaps like model versions."""
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        fields, _ = split_data(DatasetVersion, data)
+        fields.pop("dataset", None)
+        version = DatasetVersion(dataset=locked)
+        refuse_managed_fields(version, fields, creating=True)
+        set_fields(version, fields)
+        last = locked.versions.aggregate(last=Max("version"))["last"] or 0
+        version.version = last + 1
+        from .standards import schema_problem
+
+        problem = schema_problem(version.schema)
+        errors: dict[str, list[str]] = {"schema": [problem]} if problem else {}
+        try:
+            version.full_clean(validate_constraints=False, exclude=list(errors))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+        save_with_reason(version, reason=reason)
+        grant_actions(actor, version, ["view", "change"])
+    return version
+
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from inventory.models import ModelVersion
+
+
+# Stages whose entry needs every gate's consent.
+GATED_STAGES = frozenset({ModelStage.STAGING, ModelStage.PRODUCTION})
+
+
+@dataclass(frozen=True)
+class PromotionRequest:
+    """What a gate is asked about: this version, from this stage to that one, by whom, why."""
+
+    version: ModelVersion
+    from_stage: str
+    to_stage: str
+    actor: AbstractBaseUser | None
+    reason: str
+
+
+# A gate returns the problems that block the promotion, in plain words; [] means "agreed".
+PromotionGate = Callable[[PromotionRequest], list[str]]
+
+
+_gates: dict[str, PromotionGate] = {}
+
+
+def register_promotion_gate(gate: PromotionGate, *, name: str | None = None) -> None:
+    """Add `gate` (idempotent per name, so a re-run `ready()` does not add it twice)."""
+    _gates[name or f"{gate.__module__}.{gate.__qualname__}"] = gate
+
+
+def unregister_promotion_gate(name: str) -> None:
+    """Remove a gate by name (tests, or an app replacing its own gate)."""
+    _gates.pop(name, None)
+
+
+def promotion_gates() -> dict[str, PromotionGate]:
+    """The registered gates by name, in registration order."""
+    return dict(_gates)
+
+
+def promotion_problems(request: PromotionRequest) -> list[str]:
+    """Every gate's problems with `request` (empty: all gates agree)."""
+    if request.to_stage not in GATED_STAGES:
+        return []
+    problems: list[str] = []
+    for gate in _gates.values():
+        problems.extend(gate(request))
+    return problems
+
+
+def permission_gate(request: PromotionRequest) -> list[str]:
+    """Promotion needs `inventory.promote_mlmodel` on the model, held by role or granted."""
+    from core.permissions import user_can
+
+    if request.actor is None:
+        return ["A promotion into staging or production needs a person (or a pipeline "
+                "account) holding the promote permission; a system job cannot promote."]
+    if not user_can(request.actor, "promote_mlmodel", request.version.model):
+        return [f"You may not promote “{request.version.model.name}”: promotion into "
+                f"{request.to_stage} needs the “Can promote a model” permission "
+                "(validators and CAB members hold it, or it is granted on the model)."]
+    return []
+
+
+register_promotion_gate(permission_gate, name="inventory.permission")
+S = ModelStage
+
+
+# The state machine: stage → the stages it may move to. Anything else is refused.
+# Before production a version may be demoted (validation revoked, staging test failed) or
+# abandoned to the archive; after it, it only moves forward.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.REGISTERED}),
+    S.REGISTERED: frozenset({S.VALIDATED, S.ARCHIVED}),
+    S.VALIDATED: frozenset({S.STAGING, S.REGISTERED, S.ARCHIVED}),
+    S.STAGING: frozenset({S.PRODUCTION, S.VALIDATED, S.ARCHIVED}),
+    S.PRODUCTION: frozenset({S.DEPRECATED}),
+    S.DEPRECATED: frozenset({S.ARCHIVED}),
+    S.ARCHIVED: frozenset({S.RETIRED}),
+    S.RETIRED: frozenset(),
+}
+
+
+STAGE_ORDER: tuple[str, ...] = tuple(S.values)
+
+
+# The permission (on the model) each target stage needs; `change` on the version for a
+# draft being submitted. Promotions into GATED_STAGES are checked by the gates instead.
+_PERMISSION_FOR: dict[str, str] = {
+    S.REGISTERED: "change",
+    S.VALIDATED: "promote_mlmodel",
+    S.DEPRECATED: "deprecate_mlmodel",
+    S.ARCHIVED: "deprecate_mlmodel",
+    S.RETIRED: "deprecate_mlmodel",
+}
+
+
+# Which stage a model shows, given its versions' stages: the most "live" one wins.
+_MODEL_STAGE_PRECEDENCE: tuple[str, ...] = (
+    S.PRODUCTION, S.STAGING, S.VALIDATED, S.REGISTERED, S.DRAFT, S.DEPRECATED, S.ARCHIVED,
+    S.RETIRED)
+
+
 Actor = AbstractBaseUser | None
-MAIN = "main"
-# Aliases that say what serves decisions: moving them is a promotion decision, so it
-# needs `inventory.promote_mlmodel` on the model (others need only `change` on it).
-PROTECTED_ALIASES = frozenset({"champion", "production"})
 
 
-def _user(actor: Actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+def allowed_transitions(stage: str) -> list[str]:
+    """The stages a version at `stage` may move to, in lifecycle order."""
+    return [s for s in STAGE_ORDER if s in TRANSITIONS.get(stage, frozenset())]
 
 
-def _grant_author(actor: Actor, obj) -> None:
-    """The author of a branch or alias may see, change and delete it (as for versions)."""
-    from guardian.shortcuts import assign_perm
+def _label(stage: str) -> str:
+    return S(stage).label.lower() if stage in S.values else repr(stage)
 
-    from core.permissions import permission_name
 
-    if _user(actor) is None:
-        return
-    for action in ("view", "change", "delete"):
-        assign_perm(permission_name(type(obj), action), actor, obj)
+def transition_problems(*, version: ModelVersion, to_stage: str, actor: Actor,
+                        reason: str) -> list[str]:
+    """Why `actor` may not move `version` to `to_stage` now (empty: the move is allowed).
+
+    The admin form and the dashboards call this to show the refusal as a form error; the
+    service calls it again inside its transaction.
+    """
+    if to_stage not in S.values:
+        return [f"“{to_stage}” is not a lifecycle stage; choose one of: "
+                f"{', '.join(STAGE_ORDER)}."]
+    from_stage = version.stage
+    if to_stage == from_stage:
+        return [f"{version} is already {_label(to_stage)}."]
+    if to_stage not in TRANSITIONS[from_stage]:
+        allowed = allowed_transitions(from_stage)
+        where = (", ".join(_label(s) for s in allowed) if allowed
+                 else "nowhere: retired is the end of the lifecycle")
+        frozen = (" A version that reached production only moves forward; correct it by "
+                  "registering a new version." if from_stage in FROZEN_STAGES else "")
+        return [f"{version} cannot move from {_label(from_stage)} to {_label(to_stage)}; "
+                f"from {_label(from_stage)} it may go to {where}.{frozen}"]
+    if not (reason or "").strip():
+        return ["Say why the stage changes (the reason is kept in the version's history)."]
+    request = PromotionRequest(version=version, from_stage=from_stage, to_stage=to_stage,
+                               actor=actor, reason=reason)
+    if to_stage in GATED_STAGES:
+        return promotion_problems(request)
+    demotion = STAGE_ORDER.index(to_stage) < STAGE_ORDER.index(from_stage)
+    action = "promote_mlmodel" if demotion else _PERMISSION_FOR[to_stage]
+    if actor is None:
+        if action in {"deprecate_mlmodel"}:
+            return []  # scheduled jobs deprecate, archive and retire (deprecation and retention jobs)
+        return ["Only a person may validate, submit or demote a version; system jobs may "
+                "only deprecate, archive or retire."]
+    target = version if action == "change" else version.model
+    if not user_can(actor, action, target):
+        what = {"change": "change this version", "promote_mlmodel": "promote this model",
+                "deprecate_mlmodel": "deprecate this model"}[action]
+        return [f"You may not move {version} to {_label(to_stage)}: that needs permission to "
+                f"{what}."]
+    return []
+
+
+def model_version_transition(*, version: ModelVersion, to_stage: str, actor: Actor,
+                             reason: str) -> ModelVersion:
+    """Move `version` to `to_stage` if the state machine, permissions and gates allow it.
+
+    Locks the version row (two concurrent transitions of one version cannot both pass the
+    check), writes one history row with the actor and reason, keeps the model's stage in
+    step, and sends `model_version_stage_changed` after commit.
+
+    Args:
+        version: the version (its stored stage is re-read under lock).
+        to_stage: a `ModelStage` value.
+        actor: the acting user; None for a scheduled job (only deprecate/archive/retire).
+        reason: why; mandatory, stored as the history row's change reason.
+    Returns:
+        The saved version.
+    Raises:
+        ValidationError: `{"to_stage": [...]}` for an illegal or refused transition;
+            nothing is written.
+    """
+    from inventory.signals import model_version_stage_changed
+
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        locked = (ModelVersion.objects.select_for_update().select_related("model")
+                  .get(pk=version.pk))
+        problems = transition_problems(version=locked, to_stage=to_stage, actor=actor,
+                                       reason=reason)
+        if problems:
+            raise ValidationError({"to_stage": problems})
+        from_stage = locked.stage
+        locked.stage = to_stage
+        locked._change_reason = reason
+        locked.save(update_fields=["stage", "updated_at"])
+        mlmodel_stage_sync(model=locked.model, reason=f"{reason} ({locked} → {_label(to_stage)})")
+
+        def send() -> None:
+            model_version_stage_changed.send(
+                sender=ModelVersion, version=locked, from_stage=from_stage, to_stage=to_stage,
+                actor=actor, reason=reason)
+
+        transaction.on_commit(send)
+    version.stage = locked.stage
+    return locked
+
+
+def mlmodel_stage_sync(*, model: MLModel, reason: str) -> MLModel:
+    """Set the model's stage from its versions' (the most live wins: a model with one
+    version in production is "production" even while v+1 is in staging).
+
+    Writes a history row only when the stage changes; `MLModel.save` then marks
+    `ever_in_production` for good.
+    """
+    stages = set(model.versions.values_list("stage", flat=True))
+    if not stages:
+        return model
+    stage = next(s for s in _MODEL_STAGE_PRECEDENCE if s in stages)
+    if stage != model.stage:
+        model.stage = stage
+        model._change_reason = reason
+        model.save(update_fields=["stage", "updated_at"])
+    return model
+
+
+Actor = AbstractBaseUser | None
 
 
 # --------------------------------------------------------------------------------------
@@ -152,380 +524,3 @@ def _int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-# --------------------------------------------------------------------------------------
-# Branches
-# --------------------------------------------------------------------------------------
-def model_branch_main(*, model: MLModel, actor: Actor = None, reason: str = "") -> ModelBranch:
-    """The model's `main` branch, created on first use (every model has one trunk)."""
-    branch = ModelBranch.objects.filter(model=model, name=MAIN).first()
-    if branch is not None:
-        return branch
-    with transaction.atomic(), audit_context(user=actor, reason=reason or "Main branch"):
-        branch = ModelBranch(model=model, name=MAIN, created_by=_user(actor),
-                             description="The main line of versions.")
-        branch._change_reason = reason or "Main branch created with the first version"
-        try:
-            with transaction.atomic():
-                branch.save()
-        except IntegrityError:  # created a moment ago by a concurrent registration
-            branch = ModelBranch.objects.get(model=model, name=MAIN)
-    return branch
-
-
-def model_branch_resolve(*, model: MLModel, branch: ModelBranch | str | int | None,
-                         actor: Actor, reason: str) -> ModelBranch:
-    """The branch a new version goes on: given by instance, id or name; `main` if none."""
-    if branch in (None, "", MAIN):
-        return model_branch_main(model=model, actor=actor, reason=reason)
-    if isinstance(branch, ModelBranch):
-        found = branch if branch.model_id == model.pk else None
-    else:
-        lookup = {"pk": branch} if isinstance(branch, int) else {"name": str(branch)}
-        found = ModelBranch.objects.filter(model=model, **lookup).first()
-    if found is None:
-        raise ValidationError({"branch": [
-            f"“{model.name}” has no branch {branch!s}; create it first (with its parent "
-            "version) or leave it empty for main."]})
-    return found
-
-
-def model_branch_create(*, model: MLModel, actor: Actor, reason: str,
-                        data: dict[str, Any]) -> ModelBranch:
-    """Fork a branch (`exp/...`, `drift-test/...`) of `model` from a parent version.
-
-    Raises:
-        ValidationError: bad name, missing drift scenario on a drift test, parent version
-            of another model, or the name already taken.
-    """
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        parent = data.get("parent_version")
-        if parent is not None and not isinstance(parent, ModelVersion):
-            parent = ModelVersion.objects.filter(pk=parent).first()
-        branch = ModelBranch(model=model, name=(data.get("name") or "").strip(),
-                             parent_version=parent,
-                             drift_scenario=(data.get("drift_scenario") or "").strip(),
-                             description=data.get("description") or "",
-                             created_by=_user(actor))
-        branch.full_clean()
-        branch._change_reason = reason
-        branch.save()
-        _grant_author(actor, branch)
-    return branch
-
-
-def model_branch_update(*, branch: ModelBranch, actor: Actor, reason: str,
-                        data: dict[str, Any]) -> ModelBranch:
-    """Change a branch's description or drift scenario (its name and parent are its
-    identity and never change: versions and history refer to them)."""
-    fixed = {k for k in ("name", "parent_version", "model") if k in data
-             and getattr(getattr(branch, k), "pk", getattr(branch, k))
-             != getattr(data[k], "pk", data[k])}
-    if fixed:
-        raise ValidationError({k: ["A branch's name, model and parent version never change; "
-                                   "create a new branch instead."] for k in sorted(fixed)})
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        locked = ModelBranch.objects.select_for_update().get(pk=branch.pk)
-        for name in ("description", "drift_scenario"):
-            if name in data:
-                setattr(locked, name, (data[name] or "").strip())
-        locked.full_clean()
-        locked._change_reason = reason
-        locked.save()
-    return locked
-
-
-def model_branch_delete(*, branch: ModelBranch, actor: Actor, reason: str) -> None:
-    """Delete an empty, non-main branch (a branch with versions is part of their record).
-
-    Raises:
-        ValidationError: it is `main` or it has versions.
-    """
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        locked = ModelBranch.objects.select_for_update().get(pk=branch.pk)
-        if locked.kind == BranchKind.MAIN:
-            raise ValidationError("The main branch of a model is never deleted.")
-        if locked.versions.exists():
-            raise ValidationError(f"{locked} has versions and stays as part of their record; "
-                                  "only an empty branch can be deleted.")
-        locked._change_reason = reason
-        locked.delete()
-
-
-# --------------------------------------------------------------------------------------
-# Aliases
-# --------------------------------------------------------------------------------------
-def _alias_permission_problem(model: MLModel, name: str, actor: Actor) -> str | None:
-    if actor is None or name not in PROTECTED_ALIASES:
-        return None
-    if not user_can(actor, "promote_mlmodel", model):
-        return (f"“{name}” says which version serves decisions: moving it needs the "
-                "“Can promote a model” permission on the model.")
-    return None
-
-
-def _check_alias_permission(model: MLModel, name: str, actor: Actor) -> None:
-    problem = _alias_permission_problem(model, name, actor)
-    if problem:
-        raise ValidationError({"name": [problem]})
-
-
-def model_alias_problems(*, model: MLModel, name: str, version: ModelVersion, actor: Actor,
-                         reason: str) -> dict[str, list[str]]:
-    """Why `model_alias_set` would refuse this move, field by field (empty: it would not);
-    the admin form shows these next to its fields."""
-    problems: dict[str, list[str]] = {}
-    if not (reason or "").strip():
-        problems["change_reason"] = ["Say why the alias moves; the reason is kept in its "
-                                     "history and move log."]
-    if version.model_id != model.pk:
-        problems["version"] = ["An alias points at a version of its own model."]
-    elif version.stage in {"archived", "retired"}:
-        problems["version"] = [f"{version} is {version.get_stage_display().lower()}; an alias "
-                               "points at a version that can still run."]
-    else:
-        current = ModelAlias.objects.filter(model=model, name=(name or "").strip()).first()
-        if current is not None and current.version_id == version.pk:
-            problems["version"] = [f"{current} already points at {version}."]
-    permission = _alias_permission_problem(model, (name or "").strip(), actor)
-    if permission:
-        problems["name"] = [permission]
-    return problems
-
-
-def model_alias_set(*, model: MLModel, name: str, version: ModelVersion, actor: Actor,
-                    reason: str) -> ModelAlias:
-    """Point alias `name` of `model` at `version` (creating the alias if new).
-
-    Writes the alias's history row and an `AliasMove` row (from, to, who, when, why),
-    and sends `alias_moved` after commit.
-
-    Raises:
-        ValidationError: no reason, a bad name, a version of another model, a retired
-            version, or a protected alias without the promote permission.
-    """
-    from inventory.signals import alias_moved
-
-    name = (name or "").strip()
-    problems = model_alias_problems(model=model, name=name, version=version, actor=actor,
-                                    reason=reason)
-    if problems:
-        raise ValidationError(problems)
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        MLModel.objects.select_for_update().get(pk=model.pk)  # serialise moves per model
-        alias = ModelAlias.objects.filter(model=model, name=name).first()
-        previous = alias.version if alias is not None else None
-        if alias is None:
-            alias = ModelAlias(model=model, name=name)
-        elif alias.version_id == version.pk:  # moved there a moment ago by someone else
-            raise ValidationError({"version": [f"{alias} already points at {version}."]})
-        now = timezone.now()
-        alias.version, alias.moved_at, alias.moved_by, alias.reason = (
-            version, now, _user(actor), reason)
-        alias.full_clean(validate_constraints=False)
-        alias._change_reason = reason
-        created = alias.pk is None
-        alias.save()
-        if created:
-            _grant_author(actor, alias)
-        move = AliasMove.objects.create(
-            model=model, alias_name=name, from_version=previous, to_version=version,
-            moved_at=now, moved_by=_user(actor), actor=describe_actor(_user(actor)),
-            reason=reason)
-        transaction.on_commit(lambda: alias_moved.send(
-            sender=ModelAlias, alias=alias, move=move, from_version=previous,
-            to_version=version, actor=actor, reason=reason))
-    return alias
-
-
-def model_alias_delete(*, alias: ModelAlias, actor: Actor, reason: str) -> None:
-    """Remove an alias; the move log records the removal (`to_version` empty)."""
-    from inventory.signals import alias_moved
-
-    if not (reason or "").strip():
-        raise ValidationError({"change_reason": ["Say why the alias is removed."]})
-    _check_alias_permission(alias.model, alias.name, actor)
-    with transaction.atomic(), audit_context(user=actor, reason=reason):
-        locked = ModelAlias.objects.select_for_update().select_related("version").get(
-            pk=alias.pk)
-        move = AliasMove.objects.create(
-            model_id=locked.model_id, alias_name=locked.name, from_version=locked.version,
-            to_version=None, moved_by=_user(actor), actor=describe_actor(_user(actor)),
-            reason=reason)
-        previous = locked.version
-        locked._change_reason = reason
-        locked.delete()
-        transaction.on_commit(lambda: alias_moved.send(
-            sender=ModelAlias, alias=locked, move=move, from_version=previous,
-            to_version=None, actor=actor, reason=reason))
-
-
-# --------------------------------------------------------------------------------------
-# Point in time
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AliasAt:
-    """Where an alias pointed at the asked time, and the move that put it there."""
-
-    name: str
-    version_id: int
-    version: int
-    moved_at: datetime.datetime
-    moved_by: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class VersionAt:
-    """A version's stage at the asked time, and the change that put it in that stage."""
-
-    version_id: int
-    version: int
-    stage: str
-    since: datetime.datetime
-    changed_by: str
-    reason: str
-
-
-@dataclass
-class PointInTime:
-    """The answer to "what was the state of this model at `at`?"."""
-
-    model: MLModel
-    at: datetime.datetime
-    aliases: list[AliasAt] = field(default_factory=list)
-    versions: list[VersionAt] = field(default_factory=list)
-
-    @property
-    def production(self) -> list[VersionAt]:
-        return [v for v in self.versions if v.stage == "production"]
-
-    def alias(self, name: str) -> AliasAt | None:
-        return next((a for a in self.aliases if a.name == name), None)
-
-
-def mlmodel_as_of(*, model: MLModel, at: datetime.datetime) -> PointInTime:
-    """Which version each alias pointed at, and which stage each version was in, at `at`,
-    with who made that change and why — read from the audit records only (the alias move
-    log and the versions' history), so later edits cannot rewrite the answer.
-
-    Two queries, whatever the number of versions and moves.
-    """
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at, datetime.UTC)
-    result = PointInTime(model=model, at=at)
-    last_move: dict[str, AliasMove] = {}
-    for move in (AliasMove.objects.filter(model=model, moved_at__lte=at)
-                 .select_related("to_version").order_by("moved_at", "id")):
-        last_move[move.alias_name] = move
-    for name, move in sorted(last_move.items()):
-        if move.to_version_id is not None:
-            result.aliases.append(AliasAt(name=name, version_id=move.to_version_id,
-                                          version=move.to_version.version,
-                                          moved_at=move.moved_at, moved_by=move.actor,
-                                          reason=move.reason))
-    state: dict[int, Any] = {}
-    entered: dict[int, Any] = {}
-    rows = (ModelVersion.history.filter(model_id=model.pk, history_date__lte=at)
-            .order_by("history_date", "history_id"))
-    for row in rows:
-        before = state.get(row.id)
-        if before is None or before.stage != row.stage or before.history_type == "-":
-            entered[row.id] = row
-        state[row.id] = row
-    for version_id, row in sorted(state.items(), key=lambda item: -item[1].version):
-        if row.history_type == "-":
-            continue
-        change = entered[version_id]
-        result.versions.append(VersionAt(
-            version_id=version_id, version=row.version, stage=row.stage,
-            since=change.history_date, changed_by=change.history_actor,
-            reason=change.history_change_reason or ""))
-    return result
-
-
-# --------------------------------------------------------------------------------------
-# Components and storage
-# --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Component:
-    """One part of a version (model, data, code, environment) and the bytes it takes."""
-
-    kind: str  # model | data | code | environment
-    label: str
-    reference: str
-    checksum: str = ""
-    size: int | None = None
-    note: str = ""
-
-
-def model_version_components(version: ModelVersion, *,
-                             links: list[ModelVersionDataset] | None = None) -> list[Component]:
-    """What `version` is made of under its model's versioning strategy.
-
-    Granular: each part pinned on its own (data referenced, stored once for all versions
-    that use it). Monolithic: one bundle — the artefact — holds them all, so data and
-    environment take no separate storage but are copied into every version's bundle.
-    Pass prefetched `links` to avoid a query per version on lists.
-    """
-    links = list(version.dataset_links.select_related("dataset_version__dataset")) \
-        if links is None else links
-    bundled = version.model.versioning_strategy == VersioningStrategy.MONOLITHIC
-    parts = [Component(
-        kind="model", label="Bundle (model, data, code, environment)" if bundled else
-        "Model artefact", reference=version.artifact_uri, checksum=version.artifact_sha256,
-        size=version.artifact_size)]
-    in_bundle = "inside the bundle" if bundled else ""
-    for link in links:
-        parts.append(Component(
-            kind="data", label=f"{link.get_role_display()} data",
-            reference=str(link.dataset_version), checksum=link.checksum_at_link,
-            size=None if bundled else link.size_at_link,
-            note=in_bundle or "stored once, shared by every version that uses it"))
-    if version.code_repository or version.code_commit:
-        signed = {True: "signed commit", False: "unsigned commit", None: "signature unknown"}[
-            version.code_commit_signed]
-        parts.append(Component(kind="code", label="Code",
-                               reference=f"{version.code_repository}@{version.code_commit}",
-                               size=None, note=in_bundle or f"in Git ({signed})"))
-    if version.environment_uri or version.training_environment:
-        parts.append(Component(kind="environment", label="Environment",
-                               reference=version.environment_uri or version.training_environment,
-                               size=None if bundled else version.environment_size,
-                               note=in_bundle))
-    return parts
-
-
-def mlmodel_storage(model: MLModel) -> dict[str, Any]:
-    """Bytes the model's versions take now, and what the other strategy would take.
-
-    Granular stores each distinct dataset version and environment once; monolithic copies
-    them into every version's bundle. Unknown sizes count as 0 (and are counted in
-    `unknown`), so the comparison is a lower bound.
-    """
-    versions = list(model.versions.all())
-    links = list(ModelVersionDataset.objects.filter(model_version__model=model))
-    data_by_version: dict[int, dict[int, int]] = {}
-    for link in links:
-        data_by_version.setdefault(link.model_version_id, {})[link.dataset_version_id] = \
-            link.size_at_link or 0
-    unknown = sum(1 for v in versions if v.artifact_size is None)
-    artefacts = sum(v.artifact_size or 0 for v in versions)
-    distinct_data: dict[int, int] = {}
-    for per_version in data_by_version.values():
-        distinct_data.update(per_version)
-    distinct_env = {v.environment_uri: v.environment_size or 0 for v in versions
-                    if v.environment_uri}
-    granular = artefacts + sum(distinct_data.values()) + sum(distinct_env.values())
-    monolithic = sum((v.artifact_size or 0) + sum(data_by_version.get(v.pk, {}).values())
-                     + (v.environment_size or 0) for v in versions)
-    if model.versioning_strategy == VersioningStrategy.MONOLITHIC:
-        # The artefacts already are bundles; how much of each is the model part is not
-        # recorded, so the granular alternative cannot be estimated.
-        return {"strategy": model.versioning_strategy, "versions": len(versions),
-                "granular_bytes": None, "monolithic_bytes": artefacts,
-                "current_bytes": artefacts, "unknown": unknown}
-    return {"strategy": model.versioning_strategy, "versions": len(versions),
-            "granular_bytes": granular, "monolithic_bytes": monolithic,
-            "current_bytes": granular, "unknown": unknown}

@@ -11,7 +11,7 @@ register = template.Library()
 def risk_overview(context) -> dict:
     """Models by risk tier and stage, for users who may see models (nothing otherwise)."""
     from inventory.models import MLModel
-    from inventory.views import risk_stage_matrix
+    from inventory.selectors.catalogue import risk_stage_matrix
 
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -13,7 +13,8 @@ from collections import defaultdict
 from django.db import transaction
 
 from core.models import JobRun
-from inventory.models import Deployment, DeploymentStatus, ModelVersion
+from inventory.choices import DeploymentStatus
+from inventory.models import Deployment, ModelVersion
 from lineage.choices import FindingKind, FindingStatus
 from lineage.models import IntegrityFinding, ResidencyRule
 

@@ -17,9 +17,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from core.roles import Role
 from inventory.choices import ModelStage
 from inventory.models import DeprecationSchedule
-from inventory.services import catalogue
-from inventory.services.lifecycle import model_version_transition
-from inventory.services.versions import model_alias_set, model_branch_create
+from inventory.services import versions
+from inventory.services.branches import model_alias_set, model_branch_create
+from inventory.services.versions import model_version_transition
 from tests.browser.conftest import WAIT_SECONDS, format_violations
 from tests.factories import UserFactory
 from tests.factories.catalogue import DatasetVersionFactory, MLModelFactory
@@ -36,7 +36,7 @@ def registry(transactional_db):
     data = DatasetVersionFactory(size=50_000_000)
 
     def register(**extra):
-        return catalogue.model_version_register(model=model, actor=admin, reason="CI build",
+        return versions.model_version_register(model=model, actor=admin, reason="CI build",
                                                 data={
             "artifact_uri": "s3://models/credit/1", "artifact_sha256": "a" * 64,
             "artifact_size": 2_000_000, "training_date": datetime.date(2026, 1, 15),

@@ -7,10 +7,9 @@ import datetime
 import factory
 from django.utils import timezone
 
-from inventory.choices import ModelStage
+from inventory.choices import DeploymentEnvironment, ModelStage, TriggerKind
 from inventory.models import (
     Deployment,
-    DeploymentEnvironment,
     DeprecationNotice,
     DeprecationRule,
     DeprecationSchedule,
@@ -18,7 +17,6 @@ from inventory.models import (
     MetricObservation,
     PurgeRecord,
     RetentionPolicy,
-    TriggerKind,
     Webhook,
     WebhookDelivery,
 )

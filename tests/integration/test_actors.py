@@ -11,7 +11,7 @@ from core.commands import AuditedCommand
 from core.jobs import JobContext, custodia_job
 from core.models import JobRun
 from core.services.job_runs import job_run_submit
-from inventory.models.assets import Team
+from inventory.models import Team
 from tests.integration.conftest import wait_for, worker
 
 # Only tests with a worker thread need committed data (transaction=True); the rest roll back.

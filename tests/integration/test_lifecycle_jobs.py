@@ -17,18 +17,11 @@ from django.utils import timezone
 from core.choices import JobStatus
 from core.models import JobRun, OutboxMessage
 from core.services.job_runs import job_run_submit
-from inventory.choices import ModelStage
-from inventory.models import (
-    DeliveryStatus,
-    DeprecationNotice,
-    ModelVersion,
-    NoticeStatus,
-    PurgeRecord,
-    WebhookDelivery,
-)
+from inventory.choices import DeliveryStatus, ModelStage, NoticeStatus
+from inventory.models import DeprecationNotice, ModelVersion, PurgeRecord, WebhookDelivery
 from inventory.services.deprecation import deprecation_run
+from inventory.services.integrations import webhook_event_emit
 from inventory.services.retention import retention_purge
-from inventory.services.webhooks import webhook_event_emit
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
 from tests.factories.lifecycle import (
     DeprecationScheduleFactory,

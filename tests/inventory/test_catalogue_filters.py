@@ -1,4 +1,4 @@
-"""The catalogue filtersets: the same filters serve the API and the dashboards (issue 3)."""
+"""The catalogue filtersets: the same filters serve the API and the dashboards."""
 
 from __future__ import annotations
 

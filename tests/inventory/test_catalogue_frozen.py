@@ -1,4 +1,4 @@
-"""Rules that hold on every path, not only through the services (CONVENTIONS.md, rule 5):
+"""Rules that hold on every path, not only through the services (house style, rule 5):
 a version that reached production is frozen, and a model that ever did is never deleted."""
 
 from __future__ import annotations

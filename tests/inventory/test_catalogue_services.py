@@ -10,23 +10,11 @@ from django.core.exceptions import ValidationError
 from guardian.shortcuts import get_perms
 
 from inventory.choices import AssetClassification, ModelStage, Origin, Redistribution, RiskTier
-from inventory.models import (
-    AccountingPolicyRule,
-    MetadataStandard,
-    MLModel,
-    ModelVersion,
-    NamingConvention,
-)
-from inventory.services import catalogue
-from inventory.services.standards import (
-    asset_metadata_gaps,
-    incomplete_assets,
-    licence_problem,
-    missing_metadata_q,
-    registration_problems,
-    schema_problem,
-    suggest_name,
-)
+from inventory.models import AccountingPolicyRule, MetadataStandard, MLModel, ModelVersion, NamingConvention
+from inventory.selectors.catalogue import mlmodel_licence_constraints
+from inventory.selectors.standards import asset_metadata_gaps, incomplete_assets, missing_metadata_q
+from inventory.services import catalogue, versions
+from inventory.services.standards import licence_problem, registration_problems, schema_problem, suggest_name
 from tests.factories import UserFactory
 from tests.factories.catalogue import (
     VALID_INPUT_SCHEMA,
@@ -275,7 +263,7 @@ def test_version_in_production_marks_the_model():
 def test_delete_removes_versions_grants_and_writes_history():
     actor = UserFactory(username="ds-dora")
     model = catalogue.mlmodel_create(actor=actor, reason="New", data=model_data())
-    catalogue.model_version_register(model=model, actor=actor, reason="v1", data={
+    versions.model_version_register(model=model, actor=actor, reason="v1", data={
         "artifact_uri": "s3://m/1", "artifact_sha256": "c" * 64,
         "training_date": datetime.date(2026, 2, 1), "input_schema": VALID_INPUT_SCHEMA,
         "evaluation_metrics": {"auc": 0.8}, "training_environment": "py",
@@ -302,12 +290,12 @@ def version_data(**overrides) -> dict:
 
 def test_version_numbers_are_gap_free_even_after_a_refused_registration():
     model = MLModelFactory(name="credit-default-xgb", stage=ModelStage.DRAFT)
-    first = catalogue.model_version_register(model=model, actor=None, reason="v1", data=version_data())
+    first = versions.model_version_register(model=model, actor=None, reason="v1", data=version_data())
     with pytest.raises(ValidationError) as refused:
-        catalogue.model_version_register(model=model, actor=None, reason="bad",
+        versions.model_version_register(model=model, actor=None, reason="bad",
                                          data=version_data(artifact_uri="", input_schema={"type": 1}))
     assert {"artifact_uri", "input_schema"} <= set(refused.value.message_dict)
-    second = catalogue.model_version_register(model=model, actor=None, reason="v2",
+    second = versions.model_version_register(model=model, actor=None, reason="v2",
                                               data=version_data())
     assert (first.version, second.version) == (1, 2)
     model.refresh_from_db()
@@ -317,7 +305,7 @@ def test_version_numbers_are_gap_free_even_after_a_refused_registration():
 def test_production_version_is_frozen_for_the_service():
     version = ModelVersionFactory(stage=ModelStage.PRODUCTION)
     with pytest.raises(ValidationError):
-        catalogue.model_version_update(version=version, actor=None, reason="x",
+        versions.model_version_update(version=version, actor=None, reason="x",
                                        data={"description": "changed"})
 
 
@@ -329,13 +317,13 @@ def test_dataset_with_versions_cannot_be_deleted():
 
 def test_dataset_version_numbers_and_schema_check():
     dataset = DatasetFactory(name="credit-applications-raw")
-    v1 = catalogue.dataset_version_register(dataset=dataset, actor=None, reason="load",
+    v1 = versions.dataset_version_register(dataset=dataset, actor=None, reason="load",
                                             data={"uri": "s3://d/1", "sha256": "e" * 64})
     with pytest.raises(ValidationError) as refused:
-        catalogue.dataset_version_register(dataset=dataset, actor=None, reason="load",
+        versions.dataset_version_register(dataset=dataset, actor=None, reason="load",
                                            data={"schema": {"type": "nothing"}})
     assert "schema" in refused.value.message_dict
-    v2 = catalogue.dataset_version_register(dataset=dataset, actor=None, reason="load", data={})
+    v2 = versions.dataset_version_register(dataset=dataset, actor=None, reason="load", data={})
     assert (v1.version, v2.version) == (1, 2)
 
 
@@ -393,7 +381,7 @@ def test_licence_constraints_lists_production_models_that_may_not_be_redistribut
                    licence="Apache-2.0", redistribution=Redistribution.ALLOWED)
     MLModelFactory(name="vendor-draft-llm", stage=ModelStage.STAGING,
                    redistribution=Redistribution.PROHIBITED)
-    found = catalogue.mlmodel_licence_constraints(redistribution=(Redistribution.PROHIBITED,))
+    found = mlmodel_licence_constraints(redistribution=(Redistribution.PROHIBITED,))
     assert [m.name for m in found] == ["vendor-chat-llm"]
 
 
@@ -411,5 +399,5 @@ def test_denial_service_validates_action():
 def test_versions_are_not_deleted_alone():
     version = ModelVersionFactory()
     with pytest.raises(ValidationError):
-        catalogue.model_version_delete(version=version, actor=None, reason="x")
+        versions.model_version_delete(version=version, actor=None, reason="x")
     assert ModelVersion.objects.filter(pk=version.pk).exists()

@@ -20,7 +20,7 @@ PAGES = {
 }
 # Ceilings per request. The admin's is higher because its sidebar asks, once per registered
 # model, whether the user holds any grant on it: constant in rows, growing with the models.
-# 46: issue 4 registered ten lifecycle models (retention, holds, deprecation, webhooks...).
+# 46: retention, deprecation, deployments and integrations register ten models.
 MAX_QUERIES = {"dashboard": 15, "admin": 46}
 
 

@@ -1,4 +1,4 @@
-"""The admin doors of issue 4: lifecycle moves as form errors, frozen versions read-only,
+"""The admin doors of versions and branches: lifecycle moves as form errors, frozen versions read-only,
 branches and aliases through the services."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The API doors of issue 4: register with links and branch, transition, frozen versions,
+"""The API doors of versions and branches: register with links and branch, transition, frozen versions,
 the point-in-time call."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from inventory.choices import ModelStage
 from inventory.models import ModelVersion
-from inventory.services.lifecycle import model_version_transition
-from inventory.services.versions import model_alias_set
+from inventory.services.branches import model_alias_set
+from inventory.services.versions import model_version_transition
 from tests.factories.catalogue import DatasetVersionFactory, MLModelFactory, ModelVersionFactory
 
 pytestmark = pytest.mark.django_db

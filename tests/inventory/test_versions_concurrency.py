@@ -1,4 +1,4 @@
-"""Done-when of issue 4: 50 concurrent registrations against one model on PostgreSQL give 50
+"""Gap-free numbering under load: 50 concurrent registrations against one model on PostgreSQL give 50
 distinct, gap-free version numbers. Real threads, each with its own database connection,
 released together by a barrier so they really race for the model row's lock."""
 
@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from inventory.models import ModelVersion
-from inventory.services import catalogue
+from inventory.services import versions
 from tests.factories.catalogue import MLModelFactory
 from tests.services import has_postgresql, require
 
@@ -29,7 +29,7 @@ def test_fifty_concurrent_registrations_get_fifty_gap_free_numbers(platform_admi
     def register(index: int) -> int:
         try:
             barrier.wait()
-            version = catalogue.model_version_register(
+            version = versions.model_version_register(
                 model=model, actor=platform_admin, reason=f"pipeline run {index}",
                 data={"artifact_uri": f"s3://models/run-{index}", "artifact_sha256": "a" * 64,
                       "evaluation_metrics": {"auc": 0.8}, "training_environment": "py3.11",

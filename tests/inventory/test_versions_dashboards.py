@@ -1,4 +1,4 @@
-"""Dashboards of issue 4 (item 10): the version timeline, the lifecycle board, the version
+"""Dashboards of versions: the version timeline, the lifecycle board, the version
 list, the point-in-time view and the stage-move form."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from guardian.shortcuts import assign_perm
 
 from inventory.choices import ModelStage
 from inventory.models import DeprecationSchedule
-from inventory.services.lifecycle import model_version_transition
-from inventory.services.versions import model_alias_set, model_branch_create
+from inventory.services.branches import model_alias_set, model_branch_create
+from inventory.services.versions import model_version_transition
 from tests.factories import UserFactory
 from tests.factories.catalogue import (
     DatasetFactory,

@@ -1,4 +1,4 @@
-"""A version that reached production cannot change by any path (issue 4, item 6): its
+"""A version that reached production cannot change by any path: its
 fields, its dataset links, its branch; on PostgreSQL not even by raw SQL."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from django.db import IntegrityError, connection, transaction
 from core.models.governed import AuditedWriteRequired, update_audited
 from inventory.choices import ModelStage
 from inventory.models import ModelVersion, ModelVersionDataset
-from inventory.services import catalogue
-from inventory.services.versions import model_branch_create, model_version_datasets_link
+from inventory.services import versions
+from inventory.services.branches import model_branch_create
+from inventory.services.versions import model_version_datasets_link
 from tests.factories.catalogue import DatasetVersionFactory, ModelVersionFactory
 from tests.services import has_postgresql, require
 
@@ -77,7 +78,7 @@ def test_many_to_many_paths_are_refused_both_ways(frozen):
 
 def test_services_refuse_fields_links_and_branch(frozen, platform_admin):
     with pytest.raises(ValidationError, match="frozen"):
-        catalogue.model_version_update(version=frozen, actor=platform_admin, reason="fix",
+        versions.model_version_update(version=frozen, actor=platform_admin, reason="fix",
                                        data={"artifact_sha256": "f" * 64})
     with pytest.raises(ValidationError, match="frozen"):
         model_version_datasets_link(version=frozen, actor=platform_admin, reason="fix",

@@ -1,4 +1,4 @@
-"""Versions (issue 4, items 1-4): registration with dataset links, branches, aliases, the
+"""Versions services: registration with dataset links, branches, aliases, the
 point-in-time question, components and storage."""
 
 from __future__ import annotations
@@ -11,18 +11,15 @@ from django.utils import timezone
 
 from inventory.choices import BranchKind, DatasetRole, ModelStage, VersioningStrategy
 from inventory.models import AliasMove, ModelBranch, ModelVersionDataset
-from inventory.services import catalogue
-from inventory.services.lifecycle import model_version_transition
-from inventory.services.versions import (
-    mlmodel_as_of,
-    mlmodel_storage,
+from inventory.selectors.versions import mlmodel_as_of, mlmodel_storage, model_version_components
+from inventory.services import versions
+from inventory.services.branches import (
     model_alias_delete,
     model_alias_set,
     model_branch_create,
     model_branch_delete,
-    model_version_components,
-    model_version_datasets_link,
 )
+from inventory.services.versions import model_version_datasets_link, model_version_transition
 from inventory.signals import alias_moved, model_version_registered
 from tests.factories.catalogue import (
     DatasetVersionFactory,
@@ -40,7 +37,7 @@ def register(model, actor, **data):
             "input_schema": {"type": "object"}, "output_schema": {"type": "object"},
             "training_environment": "python 3.11", "inference_requirements": "1 vCPU",
             "code_repository": "https://git.example.org/credit", "code_commit": "abc123"}
-    return catalogue.model_version_register(model=model, actor=actor, reason="CI build",
+    return versions.model_version_register(model=model, actor=actor, reason="CI build",
                                             data={**base, **data})
 
 

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from inventory.choices import StorageMode
-from inventory.services import catalogue
+from inventory.services import versions
 from lineage.models import IntegrityCheck, IntegrityFinding
 from lineage.services.integrity import dataset_version_verify, held_artifacts_rehash
 from tests.factories.catalogue import DatasetFactory, DatasetVersionFactory, ModelVersionFactory
@@ -24,7 +24,7 @@ CONTENT = b"id,income\n1,52000\n2,61000\n"
 def held_dataset_version(name: str = "loans", content: bytes = CONTENT, **data):
     stored = default_storage.save(f"datasets/{name}.csv", ContentFile(content))
     dataset = DatasetFactory(name=name, storage_mode=StorageMode.HELD)
-    return catalogue.dataset_version_register(
+    return versions.dataset_version_register(
         dataset=dataset, actor=None, reason="test", data={"uri": f"custodia://{stored}", **data})
 
 
@@ -49,7 +49,7 @@ def test_registration_refuses_a_checksum_that_is_not_the_files(artifact_root):
 def test_registration_refuses_a_missing_held_file(artifact_root):
     dataset = DatasetFactory(storage_mode=StorageMode.HELD)
     with pytest.raises(ValidationError) as refused:
-        catalogue.dataset_version_register(dataset=dataset, actor=None, reason="t",
+        versions.dataset_version_register(dataset=dataset, actor=None, reason="t",
                                            data={"uri": "custodia://datasets/nowhere.csv"})
     assert "uri" in refused.value.message_dict
 

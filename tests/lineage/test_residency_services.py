@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inventory.models.deployments import DeploymentStatus
+from inventory.choices import DeploymentStatus
 from lineage.models import IntegrityFinding, ResidencyRule
 from lineage.services.residency import residency_check
 from tests.factories.catalogue import DatasetVersionFactory

@@ -11,7 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from core.models import AccessEvent
 from inventory.choices import Sensitivity
-from inventory.services import catalogue
+from inventory.services import catalogue, versions
 from lineage.choices import NodeType
 from lineage.models import LineageNode
 from tests.factories.catalogue import DatasetFactory, ModelVersionFactory
@@ -29,7 +29,7 @@ def pii_version():
                              collection_method=DATASHEET, consent_basis="Art. 6(1)(b) contract",
                              known_biases="Over-represents urban callers",
                              prohibited_uses="Marketing")
-    version = catalogue.dataset_version_register(dataset=dataset, actor=None, reason="t",
+    version = versions.dataset_version_register(dataset=dataset, actor=None, reason="t",
                                                  data={"uri": LOCATION, "sha256": "d" * 64})
     # A later datasheet change, so the history has a diff to show (or hide).
     catalogue.asset_update(asset=dataset, actor=None, reason="Datasheet reviewed",
@@ -155,11 +155,11 @@ def test_storage_recommendation_in_the_api(pii_version, platform_admin, api_clie
 
 
 def test_storage_recommendation_on_the_dataset_page(auditor):
-    from inventory.services import catalogue as services
+    from inventory.services import versions
 
     dataset = DatasetFactory(name="credit-bureau-archive", sensitivity=Sensitivity.INTERNAL,
                              access_frequency="rare")
-    services.dataset_version_register(dataset=dataset, actor=None, reason="t",
+    versions.dataset_version_register(dataset=dataset, actor=None, reason="t",
                                       data={"uri": "s3://b/x", "size": 1024})
     client = Client()
     client.force_login(auditor)

@@ -1,0 +1,1 @@
+"""Serializers of the inventory API, one module per subdomain."""

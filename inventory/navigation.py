@@ -1,0 +1,42 @@
+"""Menu entries and home counters of the retention, deprecation and deployment dashboards."""
+
+from __future__ import annotations
+
+from core.menu import Counter, MenuItem, register_counter, register_menu_item
+from inventory.choices import NoticeStatus
+from inventory.models import DeprecationNotice
+from inventory.views.deprecation import visible_notices
+
+__all__ = [
+    "register_evidence_navigation",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Navigation
+# --------------------------------------------------------------------------------------
+def register_evidence_navigation() -> None:
+    """Menu entries and a home counter (called from `InventoryConfig.ready()`)."""
+    from django.urls import reverse
+
+    register_menu_item(MenuItem("Governance", "Legal holds", "inventory:legalhold_list",
+                                "inventory.view_legalhold", "Holds that block any purge"))
+    register_menu_item(MenuItem("Governance", "Purged artifacts", "inventory:purgerecord_list",
+                                "inventory.view_purgerecord",
+                                "Artifacts removed after their retention period"))
+    register_menu_item(MenuItem("Inventory", "Deprecation notices",
+                                "inventory:deprecationnotice_list",
+                                "inventory.view_deprecationnotice",
+                                "Versions announced for deprecation or archival"))
+    register_menu_item(MenuItem("Monitoring", "Deployments", "inventory:deployment_list",
+                                "inventory.view_deployment",
+                                "Where model versions run, reported by CI/CD"))
+    register_counter(Counter(
+        label="Deprecations announced",
+        queryset=lambda user: DeprecationNotice.objects.filter(status=NoticeStatus.NOTIFIED)
+        .filter(pk__in=visible_notices(user)),
+        url=lambda: reverse("inventory:deprecationnotice_list") + f"?status={NoticeStatus.NOTIFIED}",
+        permission="inventory.view_deprecationnotice",
+        help_text="Versions whose owners were told they will be deprecated or archived.",
+        attention=True,
+    ))

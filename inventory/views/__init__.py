@@ -1,0 +1,1 @@
+"""Dashboards of the inventory app, one module per subdomain."""
