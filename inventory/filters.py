@@ -45,6 +45,7 @@ from inventory.models import (
     ModelVersion,
     Pipeline,
     PurgeRecord,
+    SavedSearch,
     Team,
 )
 
@@ -460,3 +461,12 @@ class DeploymentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Deployment
         fields = ["environment", "status", "region"]
+
+
+class SavedSearchFilterSet(django_filters.FilterSet):
+    # `page` is the paginator's parameter, so the saved page's route is filtered as `list_page`.
+    list_page = django_filters.CharFilter(field_name="page", label="List page (route name)")
+
+    class Meta:
+        model = SavedSearch
+        fields = ["list_page"]

@@ -1,6 +1,7 @@
 """django-filter backend that refuses unknown or malformed filters, and unknown orderings,
 with a 400 (DRF's OrderingFilter would silently ignore a misspelt field)."""
 
+from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -24,9 +25,22 @@ class StrictFilterBackend(DjangoFilterBackend):
         _check_ordering(request, view)
         if filterset is None:
             return queryset
+        _check_booleans(request, filterset)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs
+
+
+BOOLEAN_VALUES = {"true", "false", "1", "0"}
+
+
+def _check_booleans(request, filterset) -> None:
+    """django-filter reads an unknown yes/no value as "no filter" (every row); refuse it."""
+    bad = {name: ["Use true or false."] for name, flt in filterset.filters.items()
+           if isinstance(flt, BooleanFilter) and name in request.query_params
+           and request.query_params[name].lower() not in BOOLEAN_VALUES}
+    if bad:
+        raise ValidationError(bad)
 
 
 def _check_ordering(request, view) -> None:

@@ -34,6 +34,9 @@ class CustodiaPermission(BasePermission):
             return False
         action = self._action(request, view)
         model = self._model(view)
+        if request.method.lower() not in view.http_method_names:
+            # The view answers 405 to those who may see the resource at all.
+            return user_has_any_permission(user, "view", model)
         if action == "add":
             return user_can(user, "add", model=model)
         return user_has_any_permission(user, action, model)

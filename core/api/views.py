@@ -46,7 +46,7 @@ class PermissionDenialViewSet(GovernedViewSet):
         return permission_denial_create(
             obj=record, action=data.get("action", ""), actor=self.request.user,
             reason=data.get("reason", ""), user=data.get("user"), group=data.get("group"),
-            team=data.get("team"))
+            team=data.get("team"), change_reason=reason if self._reason(None) else "")
 
     def delete_object(self, instance, *, reason: str) -> None:
         permission_denial_lift(denial=instance, actor=self.request.user,

@@ -59,9 +59,10 @@ def permission_denial_check(*, content_type: ContentType, action: str, reason: s
 
 
 def permission_denial_create(*, obj: Model, action: str, actor, reason: str, user=None,
-                             group=None, team=None) -> PermissionDenial:
+                             group=None, team=None, change_reason: str = "") -> PermissionDenial:
     """Deny `action` on `obj` to one user, role (group) or team; it wins over roles and
     grants. Denying `view` hides the object entirely (lists, search, detail, exports).
+    `reason` is the denial's own; the history records `change_reason` when one is given.
 
     Raises:
         ValidationError: not exactly one target, no reason, or an unknown action; nothing
@@ -70,7 +71,7 @@ def permission_denial_create(*, obj: Model, action: str, actor, reason: str, use
     content_type = ContentType.objects.get_for_model(obj)
     permission_denial_check(content_type=content_type, action=action, reason=reason)
     return record_create(
-        model_class=PermissionDenial, actor=actor, reason=reason,
+        model_class=PermissionDenial, actor=actor, reason=change_reason or reason,
         data={"content_type": content_type, "object_id": str(obj.pk), "user": user,
               "group": group, "team": team, "action": action, "reason": reason},
         created_by=actor if getattr(actor, "is_authenticated", False) else None)

@@ -47,8 +47,10 @@ from typing import Any
 from django.db.models import Model
 
 from tests.factories import AccessEventFactory, JobRunFactory
-from tests.factories.catalogue import ModelVersionFactory
+from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
 from tests.factories.lineage import IntegrityFindingFactory
+from tests.factories.platform import PermissionDenialFactory
+from tests.factories.users import UserFactory
 from tests.factories.versions import ModelAliasFactory, ModelBranchFactory
 
 __all__ = ["RESOURCES", "Resource"]
@@ -104,6 +106,11 @@ def _branch_payload() -> dict:
             "parent_version": parent.pk}
 
 
+def _denial_payload() -> dict:
+    return {"record_type": "inventory.mlmodel", "object_id": str(MLModelFactory().pk),
+            "action": "view", "user": UserFactory().username, "reason": "Under investigation"}
+
+
 def _alias_payload() -> dict:
     version = ModelVersionFactory()
     return {"model": version.model_id, "name": "challenger", "version": version.pk}
@@ -128,6 +135,13 @@ RESOURCES: list[Resource] = [
                  "version": ModelVersionFactory(model=obj.model).pk},
              invalid_payload=lambda user: {**_alias_payload(), "name": "Champion!"},
              invalid_field="name", max_list_queries=8),
+    # Explicit denials: created and lifted (never changed) by compliance officers.
+    Resource(name="permission-denials", route="core-api:permissiondenial",
+             factory=PermissionDenialFactory, writer="compliance_officer", updatable=False,
+             valid_payload=lambda user: _denial_payload(),
+             update_payload=lambda obj, user: {"reason": "Changed"},
+             invalid_payload=lambda user: {**_denial_payload(), "action": "fly"},
+             invalid_field="action", max_list_queries=8),
     # Raised by the integrity job and the residency check, never through the API.
     Resource(name="lineage-findings", route="lineage-api:integrityfinding",
              factory=IntegrityFindingFactory, read_only=True, max_list_queries=6),

@@ -45,7 +45,13 @@ from inventory.api.serializers.catalogue import (
 )
 from inventory.api.serializers.versions import PointInTimeSerializer
 from inventory.choices import Redistribution
-from inventory.filters import DatasetFilterSet, FeatureFilterSet, MLModelFilterSet, PipelineFilterSet
+from inventory.filters import (
+    DatasetFilterSet,
+    FeatureFilterSet,
+    MLModelFilterSet,
+    PipelineFilterSet,
+    SavedSearchFilterSet,
+)
 from inventory.models import (
     ComplianceTag,
     Dataset,
@@ -391,7 +397,7 @@ class SavedSearchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     queryset = SavedSearch.objects.all()
     serializer_class = SavedSearchSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filterset_fields = ["page"]
+    filterset_class = SavedSearchFilterSet
     ordering_fields = ["page", "name", "created_at"]
 
     def get_queryset(self):
