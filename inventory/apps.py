@@ -28,6 +28,9 @@ class InventoryConfig(AppConfig):
         from inventory.navigation import register_evidence_navigation
 
         register_evidence_navigation()
+        from inventory.views.panels import register_inventory_panels
+
+        register_inventory_panels()
 
     @staticmethod
     def _register_catalogue_navigation() -> None:
