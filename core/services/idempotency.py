@@ -26,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.exceptions import ConflictError
 from core.models import IdempotencyRecord
 
 __all__ = ["IdempotencyConflict", "Outcome", "idempotency_prune", "idempotent_call",
@@ -34,7 +35,7 @@ __all__ = ["IdempotencyConflict", "Outcome", "idempotency_prune", "idempotent_ca
 MAX_KEY_LENGTH = 200
 
 
-class IdempotencyConflict(Exception):
+class IdempotencyConflict(ConflictError):
     """The key was used for a different request (or the first call is still running)."""
 
 

@@ -24,6 +24,7 @@ from inventory.choices import (
     TrackedArtefact,
     VersioningStrategy,
 )
+from inventory.validators import validate_json_schema, validate_metrics, validate_spdx_licence
 
 __all__ = [
     "HELD_MAX_BYTES",
@@ -219,6 +220,7 @@ class MLModel(Asset):
     supplier = models.CharField(max_length=120, blank=True)
     source_url = models.URLField(blank=True)
     licence = models.CharField(max_length=200, blank=True, db_index=True,
+                               validators=[validate_spdx_licence],
                                help_text="SPDX licence identifier or expression, e.g. Apache-2.0.")
     permitted_uses = models.TextField(blank=True)
     redistribution = models.CharField(max_length=20, choices=Redistribution.choices,
@@ -227,9 +229,11 @@ class MLModel(Asset):
     attribution = models.TextField(blank=True, help_text="Attribution the licence requires.")
     # Current metadata (each version records its own as well)
     training_date = models.DateField(null=True, blank=True)
-    input_schema = models.JSONField(null=True, blank=True, help_text="A JSON Schema document.")
-    output_schema = models.JSONField(null=True, blank=True, help_text="A JSON Schema document.")
-    evaluation_metrics = models.JSONField(default=dict, blank=True,
+    input_schema = models.JSONField(null=True, blank=True, validators=[validate_json_schema],
+                                    help_text="A JSON Schema document.")
+    output_schema = models.JSONField(null=True, blank=True, validators=[validate_json_schema],
+                                     help_text="A JSON Schema document.")
+    evaluation_metrics = models.JSONField(default=dict, blank=True, validators=[validate_metrics],
                                           help_text='Metric name to value, e.g. {"auc": 0.82}.')
     training_environment = models.TextField(blank=True)
     inference_requirements = models.TextField(blank=True)

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from core.models.governed import GovernedModel, GovernedQuerySet
 from inventory.choices import DatasetRole, ModelStage
+from inventory.validators import validate_json_schema, validate_metrics
 
 from .catalogue import Dataset, MLModel
 
@@ -91,9 +92,9 @@ class ModelVersion(GovernedModel):
     artifact_sha256 = models.CharField(max_length=64, blank=True, validators=[sha256_validator])
     artifact_size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
     training_date = models.DateField(null=True, blank=True)
-    input_schema = models.JSONField(null=True, blank=True)
-    output_schema = models.JSONField(null=True, blank=True)
-    evaluation_metrics = models.JSONField(default=dict, blank=True)
+    input_schema = models.JSONField(null=True, blank=True, validators=[validate_json_schema])
+    output_schema = models.JSONField(null=True, blank=True, validators=[validate_json_schema])
+    evaluation_metrics = models.JSONField(default=dict, blank=True, validators=[validate_metrics])
     training_environment = models.TextField(blank=True)
     inference_requirements = models.TextField(blank=True)
     code_repository = models.CharField(max_length=300, blank=True)
@@ -179,7 +180,7 @@ class DatasetVersion(GovernedModel):
     sha256 = models.CharField(max_length=64, blank=True, validators=[sha256_validator])
     size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
     row_count = models.PositiveBigIntegerField(null=True, blank=True)
-    schema = models.JSONField(null=True, blank=True)
+    schema = models.JSONField(null=True, blank=True, validators=[validate_json_schema])
 
     objects = DatasetVersionQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_context, describe_actor
+from core.exceptions import ConflictError
 from core.permissions import user_can
 from core.services.records import Actor
 from inventory.choices import BranchKind
@@ -128,14 +129,14 @@ def model_branch_delete(*, branch: ModelBranch, actor: Actor, reason: str) -> No
     """Delete an empty, non-main branch (a branch with versions is part of their record).
 
     Raises:
-        ValidationError: it is `main` or it has versions.
+        ConflictError: it is `main` or it has versions.
     """
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         locked = ModelBranch.objects.select_for_update().get(pk=branch.pk)
         if locked.kind == BranchKind.MAIN:
-            raise ValidationError("The main branch of a model is never deleted.")
+            raise ConflictError("The main branch of a model is never deleted.")
         if locked.versions.exists():
-            raise ValidationError(f"{locked} has versions and stays as part of their record; "
+            raise ConflictError(f"{locked} has versions and stays as part of their record; "
                                   "only an empty branch can be deleted.")
         locked._change_reason = reason
         locked.delete()

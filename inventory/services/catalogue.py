@@ -54,12 +54,8 @@ from inventory.models import (
     SavedSearch,
     Tag,
 )
-from inventory.services.standards import (
-    asset_type_for,
-    mlmodel_classify,
-    normalise_licence,
-    registration_check,
-)
+from inventory.services.standards import asset_type_for, mlmodel_classify, registration_check
+from inventory.validators import normalise_licence
 
 __all__ = [
     "ASSET_CLASSES",

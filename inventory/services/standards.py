@@ -17,14 +17,10 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
-from jsonschema import exceptions as jsonschema_exceptions
-from jsonschema import validators as jsonschema_validators
-from license_expression import get_spdx_licensing
 
 from inventory.choices import AssetType, Origin, RiskTier, TrackedArtefact
 from inventory.models import (
@@ -39,6 +35,7 @@ from inventory.models import (
     NamingConvention,
     Pipeline,
 )
+from inventory.validators import licence_problem, metrics_problem, schema_problem
 
 __all__ = [
     "ASSET_MODELS",
@@ -50,12 +47,9 @@ __all__ = [
     "RegistrationRules",
     "asset_type_for",
     "field_label",
-    "licence_problem",
     "mlmodel_classify",
-    "normalise_licence",
     "registration_check",
     "registration_problems",
-    "schema_problem",
     "suggest_name",
 ]
 
@@ -69,11 +63,8 @@ ASSET_MODELS: dict[str, type[Model]] = {
 NAMED_TYPES = (AssetType.MODEL, AssetType.DATASET, AssetType.FEATURE, AssetType.PIPELINE)
 SCHEMA_FIELDS = ("input_schema", "output_schema")
 THIRD_PARTY_ORIGINS = (Origin.VENDOR, Origin.OPEN_WEIGHTS)
-_LICENSING = get_spdx_licensing()
 
 
-# SPDX lets an organisation name its own licences (e.g. a vendor's terms) as LicenseRef-<id>.
-_LICENSE_REF = re.compile(r"^(DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+$")
 
 
 def asset_type_for(model_class: type[Model]) -> str:
@@ -155,76 +146,6 @@ class RegistrationRules:
 # --------------------------------------------------------------------------------------
 # Single-value checks (also used by model clean() and forms)
 # --------------------------------------------------------------------------------------
-def schema_problem(value: Any) -> str | None:
-    """Why `value` is not a valid JSON Schema document, or None when it is (or is empty)."""
-    if value in (None, "", {}):
-        return None
-    if not isinstance(value, dict | bool):
-        return "Not a JSON Schema document: a schema is a JSON object, e.g. {\"type\": \"object\"}."
-    try:
-        jsonschema_validators.validator_for(value).check_schema(value)
-    except jsonschema_exceptions.SchemaError as error:
-        where = "/".join(str(p) for p in error.absolute_path) or "the top level"
-        return f"Not a valid JSON Schema: {error.message} (at {where})."
-    except Exception as error:  # a malformed $schema or $ref must not become a 500
-        return f"Not a valid JSON Schema: {error}."
-    return None
-
-
-def _licence_info(value: str):
-    """license-expression's verdict, or None when the expression does not even parse (the
-    library raises for some malformed input, e.g. `MIT AND`, instead of reporting it)."""
-    try:
-        return _LICENSING.validate(value)
-    except Exception:  # a malformed expression must be a field error, never a 500
-        return None
-
-
-def licence_problem(value: str) -> str | None:
-    """Why `value` is not an SPDX licence identifier or expression, or None when it is."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    info = _licence_info(value)
-    if info is not None:
-        unknown = [str(s) for s in info.invalid_symbols
-                   if str(s).strip(" ()") and not _LICENSE_REF.match(str(s))]
-        other = [str(e) for e in info.errors if not str(e).startswith("Unknown license key")]
-        if not unknown and not other and (info.normalized_expression or info.invalid_symbols):
-            return None
-        if unknown:
-            detail = f"unknown identifier(s): {', '.join(unknown)}"
-        else:
-            detail = "; ".join(other) or "not an expression"
-    else:
-        detail = "not a well-formed expression"
-    return (f"“{value}” is not a valid SPDX licence identifier or expression ({detail}). "
-            "Use identifiers from spdx.org/licenses, e.g. Apache-2.0, MIT or "
-            "“Apache-2.0 OR MIT”; name proprietary terms as LicenseRef-<name>.")
-
-
-def normalise_licence(value: str) -> str:
-    """The canonical spelling of a valid SPDX expression (`apache-2.0` → `Apache-2.0`)."""
-    value = (value or "").strip()
-    if not value or licence_problem(value):
-        return value
-    info = _licence_info(value)
-    return (info.normalized_expression if info is not None else None) or value
-
-
-def _metrics_problem(value: Any) -> str | None:
-    if value in (None, "", {}):
-        return None
-    if not isinstance(value, dict):
-        return 'Evaluation metrics are a JSON object of metric name to number, e.g. {"auc": 0.82}.'
-    bad = [str(k) for k, v in value.items()
-           if isinstance(v, bool) or not isinstance(v, int | float | Decimal)]
-    if bad:
-        return ("Each evaluation metric must be a number; not a number: "
-                + ", ".join(sorted(bad)) + ".")
-    return None
-
-
 def suggest_name(name: str, *, rule: NamingRule = DEFAULT_NAMING, domain: str = "",
                  taken: set[str] | None = None) -> str | None:
     """A name close to `name` that follows `rule`, or None when none can be derived.
@@ -373,7 +294,7 @@ def registration_problems(
         if problem:
             add(name, problem)
     if _has_field(model_class, "evaluation_metrics") and "evaluation_metrics" not in problems:
-        problem = _metrics_problem(value("evaluation_metrics"))
+        problem = metrics_problem(value("evaluation_metrics"))
         if problem:
             add("evaluation_metrics", problem)
     if asset_type == AssetType.MODEL:

@@ -62,6 +62,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from core.audit import audit_context
+from core.exceptions import ConflictError
 from core.permissions import user_can
 from inventory.choices import AssetType, DatasetRole, ModelStage
 from inventory.models import (
@@ -160,14 +161,17 @@ def model_version_update(*, version: ModelVersion, actor: Actor, reason: str,
     """Change a version's metadata while it has not reached production.
 
     Raises:
-        ValidationError: the version is frozen, or the result breaks a rule.
+        ConflictError: the version has reached production and is frozen.
+        ValidationError: the result breaks a rule.
     """
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = ModelVersion.objects.select_for_update().select_related("model").get(
             pk=version.pk)
         if instance.stage in FROZEN_STAGES:
-            raise ValidationError(f"{instance} has reached {instance.get_stage_display().lower()} "
-                                  "and is frozen: register a new version instead.")
+            raise ConflictError(
+                f"{instance} has reached {instance.get_stage_display().lower()} and is frozen: "
+                "no field, artefact, checksum or dataset link can change. Register a new "
+                "version instead.")
         data = dict(data)
         links = data.pop("datasets", None)
         fields, _ = split_data(ModelVersion, data)
@@ -186,9 +190,9 @@ def model_version_delete(*, version: ModelVersion, actor: Actor, reason: str) ->
     """Versions are never deleted on their own: numbering stays gap-free and evidence stays.
 
     Raises:
-        ValidationError: always; delete the whole (never-deployed) model instead.
+        ConflictError: always; delete the whole (never-deployed) model instead.
     """
-    raise ValidationError(
+    raise ConflictError(
         f"{version} cannot be deleted on its own: version numbers stay gap-free and every "
         "version is evidence. Deprecate it, or delete the whole model if it never reached "
         "production.")
@@ -206,7 +210,7 @@ def dataset_version_register(*, dataset: Dataset, actor: Actor, reason: str,
         set_fields(version, fields)
         last = locked.versions.aggregate(last=Max("version"))["last"] or 0
         version.version = last + 1
-        from .standards import schema_problem
+        from inventory.validators import schema_problem
 
         problem = schema_problem(version.schema)
         errors: dict[str, list[str]] = {"schema": [problem]} if problem else {}

@@ -9,12 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from guardian.shortcuts import get_perms
 
+from core.exceptions import ConflictError
 from inventory.choices import AssetClassification, ModelStage, Origin, Redistribution, RiskTier
 from inventory.models import AccountingPolicyRule, MetadataStandard, MLModel, ModelVersion, NamingConvention
 from inventory.selectors.catalogue import mlmodel_licence_constraints
 from inventory.selectors.standards import asset_metadata_gaps, incomplete_assets, missing_metadata_q
 from inventory.services import catalogue, versions
-from inventory.services.standards import licence_problem, registration_problems, schema_problem, suggest_name
+from inventory.services.standards import registration_problems, suggest_name
+from inventory.validators import licence_problem, schema_problem
 from tests.factories import UserFactory
 from tests.factories.catalogue import (
     VALID_INPUT_SCHEMA,
@@ -304,7 +306,7 @@ def test_version_numbers_are_gap_free_even_after_a_refused_registration():
 
 def test_production_version_is_frozen_for_the_service():
     version = ModelVersionFactory(stage=ModelStage.PRODUCTION)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         versions.model_version_update(version=version, actor=None, reason="x",
                                        data={"description": "changed"})
 
@@ -398,6 +400,6 @@ def test_denial_service_validates_action():
 
 def test_versions_are_not_deleted_alone():
     version = ModelVersionFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         versions.model_version_delete(version=version, actor=None, reason="x")
     assert ModelVersion.objects.filter(pk=version.pk).exists()

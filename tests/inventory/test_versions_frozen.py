@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from core.exceptions import ConflictError
 from core.models.governed import AuditedWriteRequired, update_audited
 from inventory.choices import ModelStage
 from inventory.models import ModelVersion, ModelVersionDataset
@@ -77,7 +78,7 @@ def test_many_to_many_paths_are_refused_both_ways(frozen):
 
 
 def test_services_refuse_fields_links_and_branch(frozen, platform_admin):
-    with pytest.raises(ValidationError, match="frozen"):
+    with pytest.raises(ConflictError, match="frozen"):
         versions.model_version_update(version=frozen, actor=platform_admin, reason="fix",
                                        data={"artifact_sha256": "f" * 64})
     with pytest.raises(ValidationError, match="frozen"):

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.exceptions import ConflictError
 from inventory.choices import BranchKind, DatasetRole, ModelStage, VersioningStrategy
 from inventory.models import AliasMove, ModelBranch, ModelVersionDataset
 from inventory.selectors.versions import mlmodel_as_of, mlmodel_storage, model_version_components
@@ -124,9 +125,9 @@ def test_branches_fork_from_a_parent_and_drift_tests_say_their_scenario(platform
     assert drift.parent_version == parent
     with pytest.raises(ValidationError, match="no branch"):
         register(model, platform_admin, branch="exp/missing")
-    with pytest.raises(ValidationError, match="has versions"):
+    with pytest.raises(ConflictError, match="has versions"):
         model_branch_delete(branch=drift, actor=platform_admin, reason="cleanup")
-    with pytest.raises(ValidationError, match="main branch"):
+    with pytest.raises(ConflictError, match="main branch"):
         model_branch_delete(branch=ModelBranch.objects.get(model=model, name="main"),
                             actor=platform_admin, reason="cleanup")
 

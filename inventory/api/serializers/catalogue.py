@@ -57,6 +57,16 @@ class RegistrationSerializer(GovernedSerializer):
     handler turns into the same field-level 400. Running them here as well would double
     the cost of every write."""
 
+    def build_standard_field(self, field_name, model_field):
+        # The model fields' own rules (JSON Schema, SPDX licence, metrics) are part of the
+        # registration check, which reports every problem at once; here they would stop at
+        # the first few.
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if "validators" in field_kwargs:
+            field_kwargs["validators"] = [v for v in field_kwargs["validators"]
+                                          if getattr(v, "__module__", "") != "inventory.validators"]
+        return field_class, field_kwargs
+
     def validate(self, attrs: dict) -> dict:
         return serializers.ModelSerializer.validate(self, attrs)
 

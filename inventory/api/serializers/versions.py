@@ -92,7 +92,7 @@ class DatasetVersionSerializer(GovernedSerializer):
         return data
 
     def validate(self, attrs: dict) -> dict:
-        from inventory.services.standards import schema_problem
+        from inventory.validators import schema_problem
 
         problem = schema_problem(attrs.get("schema"))
         if problem:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from core.api.errors import Conflict
 from core.api.viewsets import GovernedViewSet
 from inventory.api.serializers.branches import ModelAliasSerializer, ModelBranchSerializer
 from inventory.models import ModelAlias, ModelBranch
@@ -28,10 +27,7 @@ class ModelBranchViewSet(GovernedViewSet):
                                             reason=reason, data=data)
 
     def delete_object(self, instance, *, reason: str) -> None:
-        try:
-            branches.model_branch_delete(branch=instance, actor=self.request.user, reason=reason)
-        except ValidationError as error:
-            raise Conflict(" ".join(error.messages)) from error
+        branches.model_branch_delete(branch=instance, actor=self.request.user, reason=reason)
 
 
 class ModelAliasViewSet(GovernedViewSet):

@@ -45,7 +45,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.errors import Conflict
 from core.api.filtering import GENERIC_PARAMETERS
 from core.api.viewsets import GovernedViewSet, RestrictedReadOnlyViewSet
 from core.audit import audit_context
@@ -53,7 +52,6 @@ from core.choices import AccessAction
 from core.permissions import user_can
 from core.services.audit import access_event_record
 from core.services.idempotency import (
-    IdempotencyConflict,
     idempotent_call,
     request_fingerprint,
 )
@@ -127,12 +125,10 @@ class IdempotentView(APIView, metaclass=ABCMeta):
     def post(self, request: Request, **kwargs: Any) -> Response:
         key = request.headers.get(IDEMPOTENCY_HEADER)
         fingerprint = request_fingerprint(method="POST", path=request.path, data=request.data)
-        try:
-            outcome = idempotent_call(user=request.user, scope=self.scope, key=key,
-                                      fingerprint=fingerprint,
-                                      perform=lambda: self.perform(request, **kwargs))
-        except IdempotencyConflict as error:
-            raise Conflict(str(error)) from error
+        # A key reused for another request raises IdempotencyConflict: a 409 (ConflictError).
+        outcome = idempotent_call(user=request.user, scope=self.scope, key=key,
+                                  fingerprint=fingerprint,
+                                  perform=lambda: self.perform(request, **kwargs))
         response = Response(outcome.body, status=outcome.status)
         if key is not None:
             response[IDEMPOTENCY_HEADER] = key

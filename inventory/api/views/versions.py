@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
-from core.api.errors import Conflict, django_validation_error_to_dict
+from core.api.errors import django_validation_error_to_dict
 from core.api.filtering import StrictFilterBackend
 from core.api.viewsets import GovernedViewSet
 from core.choices import AccessAction
@@ -23,7 +23,7 @@ from inventory.api.serializers.versions import (
 )
 from inventory.api.views.catalogue import CSVExportMixin, with_details_visible
 from inventory.filters import DatasetVersionFilterSet, ModelVersionFilterSet
-from inventory.models import FROZEN_STAGES, DatasetVersion, ModelVersion
+from inventory.models import DatasetVersion, ModelVersion
 from inventory.services import versions
 
 
@@ -55,11 +55,6 @@ class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
                                                 reason=reason, data=_version_data(data))
 
     def update_object(self, instance, data: dict, *, reason: str):
-        if instance.stage in FROZEN_STAGES:
-            # Valid request, refused by the record's state: 409.
-            raise Conflict(f"{instance} has reached {instance.get_stage_display().lower()} and "
-                           "is frozen: no field, artefact, checksum or dataset link can change. "
-                           "Register a new version instead.")
         return versions.model_version_update(version=instance, actor=self.request.user,
                                               reason=reason, data=_version_data(data))
 
@@ -83,11 +78,7 @@ class ModelVersionViewSet(CSVExportMixin, GovernedViewSet):
             version, context={"request": request}).data)
 
     def delete_object(self, instance, *, reason: str) -> None:
-        try:
-            versions.model_version_delete(version=instance, actor=self.request.user,
-                                           reason=reason)
-        except ValidationError as error:
-            raise Conflict(" ".join(error.messages)) from error
+        versions.model_version_delete(version=instance, actor=self.request.user, reason=reason)
 
 
 def _version_data(data: dict) -> dict:
