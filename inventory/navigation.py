@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.menu import Counter, MenuItem, register_counter, register_menu_item
+from core.permissions import restrict_queryset
 from inventory.choices import NoticeStatus
 from inventory.models import DeprecationNotice
-from inventory.views.deprecation import visible_notices
 
 __all__ = [
     "register_evidence_navigation",
@@ -33,8 +33,8 @@ def register_evidence_navigation() -> None:
                                 "Where model versions run, reported by CI/CD"))
     register_counter(Counter(
         label="Deprecations announced",
-        queryset=lambda user: DeprecationNotice.objects.filter(status=NoticeStatus.NOTIFIED)
-        .filter(pk__in=visible_notices(user)),
+        queryset=lambda user: restrict_queryset(
+            DeprecationNotice.objects.filter(status=NoticeStatus.NOTIFIED), user, "view"),
         url=lambda: reverse("inventory:deprecationnotice_list") + f"?status={NoticeStatus.NOTIFIED}",
         permission="inventory.view_deprecationnotice",
         help_text="Versions whose owners were told they will be deprecated or archived.",

@@ -12,15 +12,17 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from inventory.choices import VersioningStrategy
+from inventory.choices import ModelStage, VersioningStrategy
 from inventory.models import FROZEN_STAGES, AliasMove, MLModel, ModelBranch, ModelVersion, ModelVersionDataset
 from inventory.services import versions
 
 __all__ = [
+    "LIVE_STAGES",
     "AliasAt",
     "Component",
     "PointInTime",
     "VersionAt",
+    "lifecycle_board",
     "mlmodel_as_of",
     "mlmodel_storage",
     "model_version_components",
@@ -232,3 +234,36 @@ def version_timeline(model: MLModel, user) -> dict[str, Any]:
                     .order_by("name"))
     return {"versions": rows, "branches": branches, "storage": mlmodel_storage(model),
             "alias_count": sum(len(r.aliases.all()) for r in rows)}
+
+
+# Stages in which a version serves or is about to: re-validation and deprecation dates matter.
+LIVE_STAGES = (ModelStage.STAGING, ModelStage.PRODUCTION)
+
+
+def lifecycle_board(user, *, horizon_days: int) -> dict[str, Any]:
+    """What is in which stage, and which live versions are due for re-validation or
+    deprecation within `horizon_days` (counts plus the nearest ten of each), as `user` sees."""
+    visible = ModelVersion.objects.restrict(user, "view")
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=horizon_days)
+    counts = dict(visible.order_by().values_list("stage").annotate(n=Count("pk")))
+    revalidation = visible.filter(
+        stage__in=LIVE_STAGES, deprecation_schedule__validation_expires_on__lte=horizon)
+    deprecation = visible.filter(
+        stage__in=LIVE_STAGES, deprecation_schedule__deprecate_on__lte=horizon)
+    return {
+        "today": today,
+        "horizon": horizon,
+        "stages": [{"value": stage, "label": ModelStage(stage).label,
+                    "count": counts.get(stage, 0), "frozen": stage in FROZEN_STAGES}
+                   for stage in ModelStage.values],
+        "total": sum(counts.values()),
+        "revalidation_count": revalidation.count(),
+        "revalidation_rows": list(
+            revalidation.select_related("model", "deprecation_schedule")
+            .order_by("deprecation_schedule__validation_expires_on", "pk")[:10]),
+        "deprecation_count": deprecation.count(),
+        "deprecation_rows": list(
+            deprecation.select_related("model", "deprecation_schedule")
+            .order_by("deprecation_schedule__deprecate_on", "pk")[:10]),
+    }

@@ -33,9 +33,3 @@ class DeprecationNoticeListView(ObjectListView):
         Column("reason", "Details"),
         Column("notified_at", "Notified", sort="notified_at"),
     ]
-
-
-def visible_notices(user):
-    from core.permissions import restrict_queryset
-
-    return restrict_queryset(DeprecationNotice.objects.all(), user, "view").values("pk")

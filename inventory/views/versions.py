@@ -4,17 +4,14 @@ and the stage transition form.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from core.permissions import user_has_any_permission
@@ -23,7 +20,7 @@ from core.views.generic import ObjectListView
 from inventory.choices import ModelStage
 from inventory.filters import ModelVersionFilterSet
 from inventory.models import FROZEN_STAGES, MLModel, ModelVersion
-from inventory.selectors.versions import mlmodel_as_of
+from inventory.selectors.versions import LIVE_STAGES, lifecycle_board, mlmodel_as_of
 from inventory.services import versions
 from inventory.tables import STAGE_BADGES
 
@@ -41,9 +38,6 @@ __all__ = [
 
 # How far ahead the board looks for expiring validations and planned deprecations.
 BOARD_HORIZON_DAYS = 30
-
-
-LIVE_STAGES = (ModelStage.STAGING, ModelStage.PRODUCTION)
 
 
 def _version_list_url(**params: Any) -> str:
@@ -96,38 +90,17 @@ class LifecycleBoardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        visible = ModelVersion.objects.restrict(self.request.user, "view")
-        today = timezone.localdate()
-        horizon = today + datetime.timedelta(days=BOARD_HORIZON_DAYS)
-        counts = dict(visible.order_by().values_list("stage").annotate(n=Count("pk")))
-        stages = [{"value": stage, "label": ModelStage(stage).label,
-                   "count": counts.get(stage, 0), "badge": STAGE_BADGES.get(stage, "secondary"),
-                   "url": _version_list_url(stage=stage),
-                   "frozen": stage in FROZEN_STAGES} for stage in ModelStage.values]
-        revalidation = visible.filter(
-            stage__in=LIVE_STAGES, deprecation_schedule__validation_expires_on__lte=horizon)
-        deprecation = visible.filter(
-            stage__in=LIVE_STAGES, deprecation_schedule__deprecate_on__lte=horizon)
+        board = lifecycle_board(self.request.user, horizon_days=BOARD_HORIZON_DAYS)
         live = [str(s) for s in LIVE_STAGES]
-        context.update({
-            "today": today,
-            "horizon": horizon,
-            "horizon_days": BOARD_HORIZON_DAYS,
-            "stages": stages,
-            "total": sum(counts.values()),
-            "revalidation_count": revalidation.count(),
-            "revalidation_url": _version_list_url(stage=live,
-                                                  revalidation_due_before=horizon.isoformat()),
-            "revalidation_rows": list(
-                revalidation.select_related("model", "deprecation_schedule")
-                .order_by("deprecation_schedule__validation_expires_on", "pk")[:10]),
-            "deprecation_count": deprecation.count(),
-            "deprecation_url": _version_list_url(stage=live,
-                                                 deprecation_due_before=horizon.isoformat()),
-            "deprecation_rows": list(
-                deprecation.select_related("model", "deprecation_schedule")
-                .order_by("deprecation_schedule__deprecate_on", "pk")[:10]),
-        })
+        horizon = board["horizon"].isoformat()
+        for stage in board["stages"]:
+            stage["badge"] = STAGE_BADGES.get(stage["value"], "secondary")
+            stage["url"] = _version_list_url(stage=stage["value"])
+        context.update(board, horizon_days=BOARD_HORIZON_DAYS,
+                       revalidation_url=_version_list_url(stage=live,
+                                                          revalidation_due_before=horizon),
+                       deprecation_url=_version_list_url(stage=live,
+                                                         deprecation_due_before=horizon))
         return context
 
 
