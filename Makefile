@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=...` replaces this.
+PYTEST_ARGS ?= -n auto
 
 # The embedded default: SQLite, no Redis, debug on (never use these values in production).
 RUN_ENV := DJANGO_DEBUG=1
