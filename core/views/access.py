@@ -79,6 +79,11 @@ class PermissionDenialCreateView(RestrictedViewMixin, FormView):
     form_class = PermissionDenialForm
     template_name = "core/permissiondenial_form.html"
 
+    def get_initial(self) -> dict:
+        # "Deny access…" links elsewhere may name the record: ?record_type=<id>&object_id=<id>.
+        return {name: self.request.GET[name] for name in ("record_type", "object_id")
+                if name in self.request.GET}
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
