@@ -99,22 +99,27 @@ def search_results(request: HttpRequest, query: str) -> dict:
     """Matches of `query` as the page lists them (what the user may see of each node), or
     the reason the query cannot be searched. A search is an access event."""
     query = query.strip()
-    if not SEARCH_MIN <= len(query) <= SEARCH_MAX:
-        return {"query": query, "results": [],
-                "error": f"Type {SEARCH_MIN} to {SEARCH_MAX} characters of a dataset, job or "
+    if len(query) > SEARCH_MAX:
+        return {"query": query[:SEARCH_MAX], "results": [], "hint": "",
+                "error": f"A search is at most {SEARCH_MAX} characters of a dataset, job or "
                          "model name."}
+    if len(query) < SEARCH_MIN:  # still typing: a hint, not an error
+        return {"query": query, "results": [], "error": "",
+                "hint": f"Type at least {SEARCH_MIN} characters of a dataset, job or "
+                        "model name."}
     nodes = node_search(query=query, user=request.user)
     view = GraphView(nodes=nodes, edges=[], depths={})
     visibility_mark(view, request.user)
     access_event_record(request=request, action=AccessAction.SEARCH,
                         query=f"lineage q={query}", result_count=len(nodes))
-    return {"query": query, "error": "",
+    return {"query": query, "error": "", "hint": "",
             "results": [node_summary(node, view) for node in nodes]}
 
 
 class LineageNodeSearchView(RestrictedViewMixin, View):
     """`GET ?q=<part of a name>`: the suggestions under the lineage page's search box
-    (an HTML fragment for htmx); a query too short or too long is a 400 saying why."""
+    (an HTML fragment for htmx); a query too long is a 400 saying why, one too short a
+    hint to type more."""
 
     model = LineageNode
 
