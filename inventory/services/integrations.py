@@ -19,9 +19,11 @@ The timestamp is signed too, so a captured request cannot be replayed later unno
 
 ## Exchange
 
-Schema `custodia.inventory/v1` (documented in the README): five sections, `models`,
-`datasets`, `features`, `pipelines` and `model_versions`, one object (JSON) or row (CSV)
-per record, with the columns of `SECTIONS`. People are user names, a team is its slug, a feature's dataset is
+Schema `custodia.inventory/v1` (documented in the README): eight sections, `models`,
+`datasets`, `features`, `pipelines`, `model_versions`, `branches`, `dataset_links` and
+`deployments`, one object (JSON) or row (CSV) per record, with the columns of `SECTIONS`
+(the last three, keyed by the natural keys of the records they name, are described in
+`inventory.services.integrations_links`). People are user names, a team is its slug, a feature's dataset is
 the dataset's name, tags and compliance tags are lists of names (`|`-separated in CSV),
 JSON-valued fields are JSON text in CSV. `READ_ONLY` columns (e.g. `stage`) are exported
 for information and ignored on import. A field the exporting user may not see (the
@@ -69,15 +71,19 @@ from inventory.choices import DeliveryStatus, WebhookEvent
 from inventory.models import (
     FROZEN_STAGES,
     Dataset,
+    Deployment,
     Feature,
     MLModel,
+    ModelBranch,
     ModelVersion,
+    ModelVersionDataset,
     Pipeline,
     Team,
     Webhook,
     WebhookAttempt,
     WebhookDelivery,
 )
+from inventory.services.integrations_links import LINKED_SECTIONS
 from inventory.signals import alias_moved, model_version_registered, model_version_stage_changed
 
 __all__ = [
@@ -368,6 +374,12 @@ SECTIONS: dict[str, tuple[type[models.Model], list[str]]] = {
                                       "evaluation_metrics", "training_environment",
                                       "inference_requirements", "code_repository",
                                       "code_commit"]),
+    # Keyed by the natural keys of the records they name (`integrations_links`).
+    **{name: (model_class, section.columns) for name, (model_class, section) in {
+        "branches": (ModelBranch, LINKED_SECTIONS["branches"]),
+        "dataset_links": (ModelVersionDataset, LINKED_SECTIONS["dataset_links"]),
+        "deployments": (Deployment, LINKED_SECTIONS["deployments"]),
+    }.items()},
 }
 
 
@@ -518,10 +530,15 @@ def inventory_export(*, user, sections: list[str] | None = None) -> dict[str, An
     wanted = _sections(sections)
     document: dict[str, Any] = {"schema": SCHEMA, "exported_at": timezone.now().isoformat()}
     for section in wanted:
-        model_class, columns = SECTIONS[section]
-        document[section] = [_export_row(obj, columns, user)
-                             for obj in _visible(model_class, user)]
+        document[section] = _section_rows(section, user)
     return document
+
+
+def _section_rows(section: str, user) -> list[dict[str, Any]]:
+    if section in LINKED_SECTIONS:
+        return LINKED_SECTIONS[section].export(user)
+    model_class, columns = SECTIONS[section]
+    return [_export_row(obj, columns, user) for obj in _visible(model_class, user)]
 
 
 def _csv_cell(value: Any, *, names: bool) -> str:
@@ -539,15 +556,16 @@ def _csv_cell(value: Any, *, names: bool) -> str:
 
 def inventory_export_csv(*, user, section: str) -> str:
     """One section as CSV text (header row = the section's columns)."""
-    model_class, columns = SECTIONS[_sections([section])[0]]
+    section = _sections([section])[0]
+    model_class, columns = SECTIONS[section]
+    lists = set() if section in LINKED_SECTIONS else {
+        name for name in columns if model_class._meta.get_field(name).many_to_many}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
-    for obj in _visible(model_class, user):
-        row = _export_row(obj, columns, user)
-        writer.writerow([
-            _csv_cell(row[name], names=model_class._meta.get_field(name).many_to_many)
-            if name in row else HIDDEN for name in columns])
+    for row in _section_rows(section, user):
+        writer.writerow([_csv_cell(row[name], names=name in lists) if name in row else HIDDEN
+                         for name in columns])
     return out.getvalue()
 
 
@@ -615,6 +633,10 @@ def _import_row(*, section: str, number: int, row: Any, actor: Actor, reason: st
     where = {"section": section, "row": number}
     if not isinstance(row, dict):
         report.errors.append({**where, "errors": {"row": ["An object of column → value."]}})
+        return
+    if section in LINKED_SECTIONS:
+        _import_linked_row(section=section, where=where, row=row, actor=actor, reason=reason,
+                           report=report)
         return
     if model_class is ModelVersion:
         _import_version_row(where=where, row=row, actor=actor, reason=reason, report=report)
@@ -717,6 +739,32 @@ def _import_version_row(*, where: dict, row: dict, actor: Actor, reason: str,
             report.updated.append({**where, "id": existing.pk, "fields": sorted(changed)})
     except ValidationError as error:
         report.errors.append({**where, "errors": _row_errors(error)})
+
+
+def _import_linked_row(*, section: str, where: dict, row: dict, actor: Actor, reason: str,
+                       report: ImportReport) -> None:
+    """A row of `branches`, `dataset_links` or `deployments` (`integrations_links`)."""
+    spec = LINKED_SECTIONS[section]
+    where["name"] = spec.name_of(row)
+    unknown = sorted(set(row) - set(spec.columns))
+    if unknown:
+        report.errors.append({**where, "errors": {k: [
+            f"Unknown column; the {section} columns are: {', '.join(spec.columns)}."]
+            for k in unknown}})
+        return
+    incoming = {k: v for k, v in row.items() if k not in spec.read_only and v != HIDDEN}
+    try:
+        with transaction.atomic():
+            outcome, record, fields = spec.import_row(row=incoming, actor=actor, reason=reason)
+    except ValidationError as error:
+        report.errors.append({**where, "errors": _row_errors(error)})
+        return
+    if outcome == "created":
+        report.created.append({**where, "id": record.pk})
+    elif outcome == "updated":
+        report.updated.append({**where, "id": record.pk, "fields": fields})
+    else:
+        report.unchanged += 1
 
 
 def _to_json_loose(model_field: models.Field, value: Any) -> Any:

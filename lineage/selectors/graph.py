@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from inventory.choices import ModelStage
 from inventory.models import Dataset, DatasetVersion, ModelVersion
@@ -24,13 +24,16 @@ from lineage.models import LineageEdge, LineageNode
 __all__ = [
     "MAX_DEPTH",
     "MAX_NODES",
+    "SEARCH_TYPES",
     "Direction",
     "GraphView",
     "Walk",
     "impact_analysis",
     "impacted_model_versions",
+    "latest_model_node",
     "lineage_graph",
     "node_by_id",
+    "node_search",
     "nodes_path",
     "parse_node_id",
     "path_between",
@@ -272,3 +275,46 @@ def nodes_path(*, source: LineageNode, target: LineageNode, depth: int = 10) -> 
         return []
     by_id = LineageNode.objects.in_bulk(ids)
     return [by_id[i] for i in ids]
+
+
+# --------------------------------------------------------------------------------------
+# Finding a node by name
+# --------------------------------------------------------------------------------------
+SEARCH_TYPES = (NodeType.DATASET, NodeType.JOB, NodeType.MODEL_VERSION)
+
+
+def _visible_nodes_q(user) -> Q:
+    """Nodes that stand for no Custodia record, or for one `user` may see."""
+    visible_dv = DatasetVersion.objects.restrict(user, "view").values("pk")
+    visible_mv = ModelVersion.objects.restrict(user, "view").values("pk")
+    return (Q(dataset_version__isnull=True, model_version__isnull=True)
+            | Q(dataset_version__in=visible_dv) | Q(model_version__in=visible_mv))
+
+
+def node_search(*, query: str, user, limit: int = 10) -> list[LineageNode]:
+    """Datasets, jobs and model versions whose name contains `query` (any case), among the
+    nodes `user` may see, names starting with it first.
+
+    A Custodia record's node is found by its label (the record's name and version) only:
+    its namespace and name are an id, and a record the user may not see is never found.
+    """
+    query = query.strip()
+    named = (Q(dataset_version__isnull=True, model_version__isnull=True)
+             & (Q(name__icontains=query) | Q(namespace__icontains=query)))
+    return list(LineageNode.objects
+                .filter(_visible_nodes_q(user), node_type__in=SEARCH_TYPES)
+                .filter(Q(label__icontains=query) | named)
+                .annotate(starts=Case(When(Q(label__istartswith=query)
+                                           | Q(name__istartswith=query), then=Value(0)),
+                                      default=Value(1), output_field=IntegerField()))
+                .select_related("dataset_version__dataset", "model_version__model")
+                .order_by("starts", "label", "name")[:limit])
+
+
+def latest_model_node(user) -> LineageNode | None:
+    """The node of the most recently registered model version `user` may see that has a
+    place in the graph (something feeds it): where the lineage page opens."""
+    return (LineageNode.objects
+            .filter(node_type=NodeType.MODEL_VERSION, in_edges__isnull=False,
+                    model_version__in=ModelVersion.objects.restrict(user, "view").values("pk"))
+            .order_by("-model_version__created_at", "-pk").first())

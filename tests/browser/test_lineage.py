@@ -106,3 +106,48 @@ def test_findings_and_reproducibility_pages_are_accessible(browser):
     violations = browser.axe_violations()
     assert violations == [], format_violations(violations)
     assert browser.horizontal_overflow() == 0
+
+
+def test_search_suggests_nodes_by_name_and_opens_one(browser):
+    from inventory.services.versions import model_version_datasets_link
+    from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
+
+    openlineage_event_ingest(payload=run_event(
+        "build-loan-features", [("warehouse", "public.loans_raw")], [("lake", "loan_features")]),
+        actor=None)
+    data = DatasetVersionFactory(dataset__name="loans-applications-clean")
+    version = ModelVersionFactory(model=MLModelFactory(name="loan-default-xgb"))
+    model_version_datasets_link(version=version, actor=None, reason="t",
+                                links=[{"dataset_version": data, "role": "train"}])
+    UserFactory(username="ines", roles=[Role.AUDITOR])
+    browser.login("ines")
+    browser.open(reverse("lineage:graph"), "lineage-opens-on-latest-model")
+    driver = browser.driver
+    assert "loan-default-xgb v1" in browser.text("[data-testid=lineage-latest]")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "lineage-graph").get_attribute("data-ready") == "true")
+    assert _points(browser) == 2  # the model version and the data it was trained on
+
+    box = driver.find_element(By.ID, "lineage-q")
+    box.send_keys("l")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=lineage-search-hint]"))
+    box.send_keys("oan")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=lineage-search-results] a"))
+    browser.screenshot("lineage-search-suggestions")
+    labels = [a.text for a in driver.find_elements(
+        By.CSS_SELECTOR, "[data-testid=lineage-search-results] a")]
+    assert set(labels) == {"build-loan-features", "public.loans_raw", "loan_features",
+                           "loans-applications-clean v1", "loan-default-xgb v1"}
+    violations = browser.axe_violations()
+    assert violations == [], format_violations(violations)
+
+    link = next(a for a in driver.find_elements(
+        By.CSS_SELECTOR, "[data-testid=lineage-search-results] a") if a.text == "build-loan-features")
+    browser.click("", "lineage-search-opened-job", element=link)
+    assert "node=job%3Aairflow%3Abuild-loan-features" in browser.path
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "lineage-graph").get_attribute("data-ready") == "true")
+    assert browser.text("[data-field=id]") == "job:airflow:build-loan-features"
+    assert browser.console_errors() == []
