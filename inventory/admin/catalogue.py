@@ -23,15 +23,28 @@ from django.db import models
 from django.http import Http404
 
 from core.admin.base import GovernedAdmin
+from core.exceptions import ConflictError
 from core.permissions import restrict_queryset, user_can
 from inventory.models import ComplianceTag, Dataset, Feature, MLModel, ModelVersion, Pipeline, Tag, Team
 from inventory.services import catalogue
+from inventory.services.retention import legal_hold_refuse
 from inventory.services.standards import asset_type_for, registration_problems
 
 
 # --------------------------------------------------------------------------------------
 # Forms: the registration check next to the fields
 # --------------------------------------------------------------------------------------
+def add_legal_hold_error(form: forms.ModelForm) -> None:
+    """A record under legal hold is refused at the form, naming the hold, before the
+    service is called (which would refuse it too): nothing is saved."""
+    if form.instance.pk is None:
+        return
+    try:
+        legal_hold_refuse(form.instance, doing="changed")
+    except ConflictError as error:
+        form.add_error(None, error.message)
+
+
 class RegistrationAdminForm(forms.ModelForm):
     """Runs the services' registration check in `clean()`; takes tags as typed text."""
 
@@ -59,6 +72,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        add_legal_hold_error(self)
         problems = registration_problems(
             asset_type=asset_type_for(self._meta.model), data=self.registration_data(),
             instance=self.instance if self.instance.pk else None,
@@ -173,7 +187,7 @@ class CatalogueAdmin(GovernedAdmin):
     def delete_model(self, request, obj):
         try:
             catalogue.asset_delete(asset=obj, actor=request.user, reason="Deleted in the admin")
-        except ValidationError as error:
+        except (ValidationError, ConflictError) as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             raise _Refused from error
 
@@ -192,7 +206,7 @@ class CatalogueAdmin(GovernedAdmin):
             try:
                 catalogue.asset_delete(asset=obj, actor=request.user,
                                        reason="Deleted in the admin")
-            except ValidationError as error:
+            except (ValidationError, ConflictError) as error:
                 refused.append(" ".join(error.messages))
         for message in refused:
             self.message_user(request, message, messages.ERROR)

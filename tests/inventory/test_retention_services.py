@@ -14,6 +14,7 @@ from django.utils import timezone
 from inventory.choices import ModelStage, RetainedAssetType
 from inventory.models import LegalHold, ModelVersion, PurgeRecord
 from inventory.services import retention
+from inventory.storage import held_storage_name
 from tests.factories.catalogue import (
     ComplianceTagFactory,
     DatasetVersionFactory,
@@ -167,7 +168,7 @@ def test_dataset_version_files_follow_dataset_policies(artifact_root):
 @pytest.mark.parametrize("uri", ["s3://bucket/x", "custodia://", "custodia://../etc/passwd",
                                  "custodia://models/../../x", ""])
 def test_only_plain_paths_inside_the_artifact_storage_are_purgeable(uri):
-    assert retention.artifact_storage_name(uri) is None
+    assert held_storage_name(uri) is None
 
 
 def test_legal_hold_needs_exactly_one_target(compliance_officer):
