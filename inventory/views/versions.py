@@ -221,6 +221,6 @@ class ModelVersionTransitionView(LoginRequiredMixin, FormView):
                 form.add_error("to_stage", message)
             return self.form_invalid(form)
         except ConflictError as error:  # a legal hold: refused whatever the target stage
-            form.add_error(None, error.message)
+            form.add_error("to_stage", error.message)
             return self.form_invalid(form)
         return HttpResponseRedirect(self.version.get_absolute_url())
