@@ -21,17 +21,31 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils.text import capfirst
 
 from core.admin.base import GovernedAdmin
+from core.exceptions import ConflictError
 from core.permissions import restrict_queryset, user_can
 from inventory.models import ComplianceTag, Dataset, Feature, MLModel, ModelVersion, Pipeline, Tag, Team
 from inventory.services import catalogue
+from inventory.services.retention import legal_hold_refuse
 from inventory.services.standards import asset_type_for, registration_problems
 
 
 # --------------------------------------------------------------------------------------
 # Forms: the registration check next to the fields
 # --------------------------------------------------------------------------------------
+def add_legal_hold_error(form: forms.ModelForm) -> None:
+    """A record under legal hold is refused at the form, naming the hold, before the
+    service is called (which would refuse it too): nothing is saved."""
+    if form.instance.pk is None:
+        return
+    try:
+        legal_hold_refuse(form.instance, doing="changed")
+    except ConflictError as error:
+        form.add_error(None, error.message)
+
+
 class RegistrationAdminForm(forms.ModelForm):
     """Runs the services' registration check in `clean()`; takes tags as typed text."""
 
@@ -59,6 +73,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        add_legal_hold_error(self)
         problems = registration_problems(
             asset_type=asset_type_for(self._meta.model), data=self.registration_data(),
             instance=self.instance if self.instance.pk else None,
@@ -173,9 +188,21 @@ class CatalogueAdmin(GovernedAdmin):
     def delete_model(self, request, obj):
         try:
             catalogue.asset_delete(asset=obj, actor=request.user, reason="Deleted in the admin")
-        except ValidationError as error:
+        except (ValidationError, ConflictError) as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             raise _Refused from error
+
+    def get_deleted_objects(self, objs, request):
+        """A never-deployed model's versions go with it (the service deletes them), so they
+        are not listed as protected here; the service refuses with a message naming a hold,
+        a production past or any other record still in the way."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(
+            objs, request)
+        if self.model is MLModel:
+            own_versions = f"{capfirst(ModelVersion._meta.verbose_name)}: "
+            protected = [row for row in protected if not str(row).startswith(own_versions)]
+            perms_needed = perms_needed - {str(ModelVersion._meta.verbose_name)}
+        return to_delete, model_count, perms_needed, protected
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
@@ -187,19 +214,43 @@ class CatalogueAdmin(GovernedAdmin):
                             object_id)
 
     def delete_queryset(self, request, queryset):
-        refused = []
+        refused, deleted = [], 0
         for obj in queryset:
             try:
                 catalogue.asset_delete(asset=obj, actor=request.user,
                                        reason="Deleted in the admin")
-            except ValidationError as error:
+                deleted += 1
+            except (ValidationError, ConflictError) as error:
                 refused.append(" ".join(error.messages))
         for message in refused:
             self.message_user(request, message, messages.ERROR)
+        if refused:
+            if deleted:
+                self.message_user(request, f"Deleted {deleted} of {deleted + len(refused)}.",
+                                  messages.SUCCESS)
+            raise _Refused  # the bulk action must not then report every row deleted
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _action, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_selected_through_services, name, description)
+        return actions
 
 
 class _Refused(Exception):
     """A service refused a deletion; the admin shows its message instead of 'deleted'."""
+
+
+def _delete_selected_through_services(modeladmin, request, queryset):
+    """Django's bulk delete, its confirmation page included; when the catalogue service
+    refused some rows, back to the list with the refusals instead of "deleted"."""
+    from django.contrib.admin.actions import delete_selected
+
+    try:
+        return delete_selected(modeladmin, request, queryset)
+    except _Refused:
+        return None
 
 
 def adopt_saved(obj, saved) -> None:

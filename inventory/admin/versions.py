@@ -8,8 +8,13 @@ from django import forms
 from django.contrib import admin
 from django.http import Http404
 
-from core.admin.base import GovernedAdmin
-from inventory.admin.catalogue import HiddenFieldsAdminMixin, RegistrationAdminForm, adopt_saved
+from core.admin.base import GovernedAdmin, ReasonForm
+from inventory.admin.catalogue import (
+    HiddenFieldsAdminMixin,
+    RegistrationAdminForm,
+    add_legal_hold_error,
+    adopt_saved,
+)
 from inventory.choices import ModelStage
 from inventory.models import FROZEN_STAGES, Dataset, DatasetVersion, MLModel, ModelVersion
 from inventory.services import versions
@@ -51,6 +56,7 @@ class ModelVersionAdminForm(RegistrationAdminForm):
 
         if self.instance.pk and self.instance.stage in FROZEN_STAGES:
             cleaned = forms.ModelForm.clean(self)  # frozen: no metadata check, nothing editable
+            add_legal_hold_error(self)
         else:
             cleaned = super().clean()
         to_stage = cleaned.get("to_stage")
@@ -145,8 +151,18 @@ class ModelVersionAdmin(GovernedAdmin):
         adopt_saved(obj, saved)
 
 
+class DatasetVersionAdminForm(ReasonForm):
+    """A dataset version under legal hold is refused here, naming the hold."""
+
+    def clean(self):
+        cleaned = super().clean()
+        add_legal_hold_error(self)
+        return cleaned
+
+
 @admin.register(DatasetVersion)
 class DatasetVersionAdmin(HiddenFieldsAdminMixin, GovernedAdmin):
+    form = DatasetVersionAdminForm
     list_display = ["__str__", "dataset", "version", "location", "row_count", "created_at"]
     # Not searchable by location: a match would reveal a sensitive dataset's location.
     search_fields = ["dataset__name", "sha256"]
@@ -177,10 +193,16 @@ class DatasetVersionAdmin(HiddenFieldsAdminMixin, GovernedAdmin):
 
     def save_with_service(self, request, obj, form, change) -> None:
         if change:
-            obj.save()
+            data = {name: form.cleaned_data[name] for name in form.changed_data
+                    if name in form.fields and name not in {"dataset", "change_reason"}}
+            saved = versions.dataset_version_update(
+                version=obj, actor=request.user, data=data,
+                reason=form.cleaned_data.get("change_reason") or "Changed in the admin")
+            adopt_saved(obj, saved)
             return
         reason = form.cleaned_data.get("change_reason") or "Recorded in the admin"
-        data = {k: v for k, v in form.cleaned_data.items() if k in form.fields and k != "dataset"}
+        data = {k: v for k, v in form.cleaned_data.items()
+                if k in form.fields and k not in {"dataset", "change_reason"}}
         saved = versions.dataset_version_register(
             dataset=form.cleaned_data["dataset"], actor=request.user, reason=reason, data=data)
         adopt_saved(obj, saved)

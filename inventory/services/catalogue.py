@@ -35,10 +35,11 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError, RestrictedError
 from guardian.models import UserObjectPermission
 
 from core.audit import audit_context
+from core.exceptions import conflict_from_protected
 from core.models import PermissionDenial
 from core.permissions import permission_name, user_can
 from inventory.choices import AssetType, ModelStage, RiskTier
@@ -54,6 +55,7 @@ from inventory.models import (
     SavedSearch,
     Tag,
 )
+from inventory.services.retention import legal_hold_refuse
 from inventory.services.standards import asset_type_for, mlmodel_classify, registration_check
 from inventory.validators import normalise_licence
 
@@ -274,6 +276,7 @@ def asset_update(*, asset: Model, actor: Actor, reason: str, data: dict[str, Any
     asset_type = asset_type_for(model_class)
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = model_class.objects.select_for_update().get(pk=asset.pk)
+        legal_hold_refuse(instance, doing="changed")
         fields, m2m = split_data(model_class, data)
         refuse_managed_fields(instance, fields, creating=False)
         if model_class is MLModel:
@@ -298,9 +301,20 @@ def asset_delete(*, asset: Model, actor: Actor, reason: str) -> None:
 
     Raises:
         ValidationError: the model has been in production, or the dataset has versions.
+        ConflictError: a legal hold covers it or one of its versions, or other records
+            (a released hold, a purge record...) still refer to it or to a version; they
+            are named and nothing is deleted.
     """
+    try:
+        _asset_delete(asset=asset, actor=actor, reason=reason)
+    except (ProtectedError, RestrictedError) as error:
+        raise conflict_from_protected(error, obj=asset) from error
+
+
+def _asset_delete(*, asset: Model, actor: Actor, reason: str) -> None:
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = type(asset).objects.select_for_update().get(pk=asset.pk)
+        legal_hold_refuse(instance, doing="deleted", with_versions=True)
         if isinstance(instance, MLModel):
             if instance.ever_in_production or instance.versions.filter(
                     stage__in=FROZEN_STAGES).exists():
@@ -368,6 +382,7 @@ def mlmodel_reclassify(*, model: MLModel, actor: Actor, reason: str) -> MLModel:
     """
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = MLModel.objects.select_for_update().get(pk=model.pk)
+        legal_hold_refuse(instance, doing="changed")
         before = (instance.classification, instance.classification_rationale)
         mlmodel_classify(instance)
         if (instance.classification, instance.classification_rationale) != before:
@@ -388,6 +403,7 @@ def mlmodel_risk_tier_set(*, model: MLModel, actor: Actor, reason: str, risk_tie
         raise ValidationError({"risk_tier": [f"Choose one of: {', '.join(RiskTier.values)}."]})
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = MLModel.objects.select_for_update().get(pk=model.pk)
+        legal_hold_refuse(instance, doing="changed")
         registration_check(asset_type=AssetType.MODEL, data={"risk_tier": risk_tier},
                            instance=instance)
         instance.risk_tier = risk_tier
@@ -400,6 +416,7 @@ def mlmodel_compliance_tags_set(*, model: MLModel, actor: Actor, reason: str,
     """Replace a model's compliance tags (controlled vocabulary: unknown names refused)."""
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = MLModel.objects.select_for_update().get(pk=model.pk)
+        legal_hold_refuse(instance, doing="changed")
         registration_check(asset_type=AssetType.MODEL,
                            data={"compliance_tags": list(compliance_tags)}, instance=instance)
         m2m = {"compliance_tags": list(compliance_tags)}

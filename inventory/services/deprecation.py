@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.exceptions import ConflictError
 from core.models import JobRun
 from inventory.choices import ModelStage, NoticeStatus, TriggerKind, WebhookEvent
 from inventory.models import (
@@ -181,7 +182,7 @@ def _apply(notice: DeprecationNotice, version: ModelVersion) -> tuple[str, str]:
         with transaction.atomic():
             model_version_transition(version=version, to_stage=notice.target_stage, actor=None,
                                      reason=reason)
-    except ValidationError as error:
+    except (ValidationError, ConflictError) as error:  # ConflictError: a legal hold
         notice.status, notice.outcome = NoticeStatus.REFUSED, "; ".join(error.messages)
     else:
         notice.status, notice.outcome = NoticeStatus.APPLIED, reason

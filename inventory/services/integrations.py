@@ -66,6 +66,7 @@ from django.db import models, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.exceptions import ConflictError
 from core.permissions import user_can
 from inventory.choices import DeliveryStatus, WebhookEvent
 from inventory.models import (
@@ -618,7 +619,7 @@ def parse_csv(text: str) -> list[dict[str, str]]:
     return rows
 
 
-def _row_errors(error: ValidationError) -> dict[str, list[str]]:
+def _row_errors(error: ValidationError | ConflictError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {("row" if k == "__all__" else k): [str(m) for m in v]
                 for k, v in error.message_dict.items()}
@@ -669,7 +670,7 @@ def _import_row(*, section: str, number: int, row: Any, actor: Actor, reason: st
                 raise ValidationError(f"You may not change “{existing}”.")
             catalogue.asset_update(asset=existing, actor=actor, reason=reason, data=changed)
             report.updated.append({**where, "id": existing.pk, "fields": sorted(changed)})
-    except ValidationError as error:
+    except (ValidationError, ConflictError) as error:  # ConflictError: a legal hold
         report.errors.append({**where, "errors": _row_errors(error)})
 
 
@@ -737,7 +738,7 @@ def _import_version_row(*, where: dict, row: dict, actor: Actor, reason: str,
             versions.model_version_update(version=existing, actor=actor, reason=reason,
                                            data=changed)
             report.updated.append({**where, "id": existing.pk, "fields": sorted(changed)})
-    except ValidationError as error:
+    except (ValidationError, ConflictError) as error:  # ConflictError: a legal hold
         report.errors.append({**where, "errors": _row_errors(error)})
 
 

@@ -1,9 +1,8 @@
 """Retention policies, legal holds and the scheduled purge of artifacts.
 
-What may be purged: only artifact *files* held by Custodia, i.e. whose URI is
-`custodia://<name>`, `<name>` being a path in Django's default storage (rooted at
-`settings.CUSTODIA_ARTIFACT_ROOT`, or object storage through django-storages). Artifacts
-held elsewhere (`s3://...`) are the owner's to delete. Versions, their history, audit
+What may be purged: only artifact *files* held by Custodia (`inventory.storage`: URIs
+`custodia://<name>` in Django's default storage). Artifacts held elsewhere (`s3://...`)
+are the owner's to delete. Versions, their history, audit
 records and job runs are never touched: a `PurgeRecord` is added instead, so the
 inventory still says what existed, its checksum, and when and why its bytes went.
 
@@ -18,13 +17,17 @@ registration. No applicable policy means the artifact is kept.
 Never while held: an active legal hold on the version, its model, the dataset version or
 its dataset blocks the purge.
 
+Never under a live model: a dataset version that a model version not yet retired was
+trained, validated or tested on is kept (the model's evidence and reproducibility depend
+on it); the report says which versions kept it.
+
 Safe to run twice and on two workers: the purge record is unique per file and written
 in the same transaction as the deletion, so the second run finds nothing to do.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,19 +39,30 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from core.audit import describe_actor
+from core.exceptions import ConflictError
 from core.models import JobRun
 from core.services.records import record_create, record_delete, record_update
 from inventory.choices import ModelStage, RetainedAssetType
-from inventory.models import DatasetVersion, LegalHold, ModelVersion, PurgeRecord, RetentionPolicy
+from inventory.models import (
+    Dataset,
+    DatasetVersion,
+    LegalHold,
+    MLModel,
+    ModelVersion,
+    ModelVersionDataset,
+    PurgeRecord,
+    RetentionPolicy,
+)
+from inventory.storage import HELD_SCHEME, held_storage_name
 
 __all__ = [
-    "ARTIFACT_SCHEME",
     "PurgeCandidate",
-    "artifact_storage_name",
     "legal_hold_delete",
     "legal_hold_place",
+    "legal_hold_refuse",
     "legal_hold_release",
     "legal_hold_update",
+    "legal_holds_covering",
     "retention_candidates",
     "retention_policy_create",
     "retention_policy_delete",
@@ -56,7 +70,6 @@ __all__ = [
     "retention_purge",
 ]
 
-ARTIFACT_SCHEME = "custodia://"
 Actor = AbstractBaseUser | None
 # Post-production order: a policy on "deprecated" also covers archived and retired versions.
 _LATER_STAGES = {
@@ -64,16 +77,6 @@ _LATER_STAGES = {
     ModelStage.ARCHIVED: (ModelStage.ARCHIVED, ModelStage.RETIRED),
     ModelStage.RETIRED: (ModelStage.RETIRED,),
 }
-
-
-def artifact_storage_name(uri: str) -> str | None:
-    """The default-storage path of an artifact held by Custodia; None for external URIs."""
-    if not uri or not uri.startswith(ARTIFACT_SCHEME):
-        return None
-    name = uri[len(ARTIFACT_SCHEME):].lstrip("/")
-    if not name or ".." in name.split("/"):
-        return None  # never let a crafted URI point outside the artifact root
-    return name
 
 
 # --------------------------------------------------------------------------------------
@@ -155,6 +158,47 @@ def legal_hold_delete(*, hold: LegalHold, actor: Actor, reason: str) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# A hold freezes what it covers
+# --------------------------------------------------------------------------------------
+def legal_holds_covering(record, *, with_versions: bool = False):
+    """Active holds covering a model, model version, dataset or dataset version: its own,
+    and those on the model or dataset it belongs to; with `with_versions`, also those on
+    a model's or dataset's versions (a delete takes the versions with it)."""
+    if isinstance(record, MLModel):
+        covers = Q(model=record) | (Q(model_version__model=record) if with_versions else Q(pk=None))
+    elif isinstance(record, ModelVersion):
+        covers = Q(model_version=record) | Q(model_id=record.model_id)
+    elif isinstance(record, Dataset):
+        covers = Q(dataset=record) | (Q(dataset_version__dataset=record) if with_versions
+                                      else Q(pk=None))
+    elif isinstance(record, DatasetVersion):
+        covers = Q(dataset_version=record) | Q(dataset_id=record.dataset_id)
+    else:
+        return LegalHold.objects.none()
+    return LegalHold.objects.active().filter(covers).order_by("created_at", "id")
+
+
+def legal_hold_refuse(record, *, doing: str, with_versions: bool = False) -> None:
+    """The one legal-hold check of every service writing a held kind of record.
+
+    Args:
+        record: the model, model version, dataset or dataset version about to be written.
+        doing: what would happen to it, as a past participle ("changed", "retired").
+        with_versions: count holds on its versions too (for deletes).
+    Raises:
+        ConflictError: an active hold covers it, named with its case reference; nothing
+            may change until the hold is released.
+    """
+    holds = list(legal_holds_covering(record, with_versions=with_versions))
+    if not holds:
+        return
+    named = ", ".join(f"“{hold.reference}”" for hold in holds)
+    raise ConflictError(
+        f"“{record}” is under legal hold {named}: it cannot be {doing} until the hold is "
+        "released.", blocking=holds)
+
+
+# --------------------------------------------------------------------------------------
 # The purge
 # --------------------------------------------------------------------------------------
 @dataclass
@@ -169,15 +213,32 @@ class PurgeCandidate:
     policy_id: int | None
     retained_until: datetime | None
     held_by: list[str]
+    # Model versions not retired that were trained, validated or tested on this dataset
+    # version: purging it would leave a live model without its evidence.
+    in_use_by: list[str] = field(default_factory=list)
+
+    @property
+    def expired(self) -> bool:
+        return (self.policy_id is not None and self.retained_until is not None
+                and self.retained_until <= timezone.now())
 
     @property
     def due(self) -> bool:
-        return (self.policy_id is not None and not self.held_by
-                and self.retained_until is not None and self.retained_until <= timezone.now())
+        return self.expired and not self.held_by and not self.in_use_by
+
+    @property
+    def skip_reason(self) -> str:
+        reasons = []
+        if self.held_by:
+            reasons.append("under legal hold " + ", ".join(self.held_by))
+        if self.in_use_by:
+            reasons.append("used by model versions not retired: " + ", ".join(self.in_use_by))
+        return "; ".join(reasons)
 
     def as_report(self) -> dict[str, Any]:
         row = asdict(self)
         row["retained_until"] = self.retained_until.isoformat() if self.retained_until else None
+        row["skip_reason"] = self.skip_reason
         return row
 
 
@@ -208,7 +269,7 @@ def _stage_entry_times(versions: list[ModelVersion]) -> dict[tuple[int, str], da
 def _model_version_candidates() -> list[PurgeCandidate]:
     policies = _policies(RetainedAssetType.MODEL_VERSION)
     versions = list(ModelVersion.objects.filter(
-        artifact_uri__startswith=ARTIFACT_SCHEME, stage__in=list(_LATER_STAGES))
+        artifact_uri__startswith=HELD_SCHEME, stage__in=list(_LATER_STAGES))
         .select_related("model").prefetch_related("model__compliance_tags"))
     entered = _stage_entry_times(versions)
     holds = LegalHold.objects.active().filter(
@@ -220,7 +281,7 @@ def _model_version_candidates() -> list[PurgeCandidate]:
         held.setdefault(key, []).append(hold.reference)
     candidates = []
     for version in versions:
-        name = artifact_storage_name(version.artifact_uri)
+        name = held_storage_name(version.artifact_uri)
         if name is None:
             continue
         tags = {tag.pk for tag in version.model.compliance_tags.all()}
@@ -242,7 +303,7 @@ def _model_version_candidates() -> list[PurgeCandidate]:
 
 def _dataset_version_candidates() -> list[PurgeCandidate]:
     policies = _policies(RetainedAssetType.DATASET_VERSION)
-    versions = list(DatasetVersion.objects.filter(uri__startswith=ARTIFACT_SCHEME)
+    versions = list(DatasetVersion.objects.filter(uri__startswith=HELD_SCHEME)
                     .select_related("dataset").prefetch_related("dataset__compliance_tags"))
     holds = LegalHold.objects.active().filter(
         Q(dataset_version__in=versions) | Q(dataset__in={v.dataset_id for v in versions}))
@@ -251,9 +312,10 @@ def _dataset_version_candidates() -> list[PurgeCandidate]:
         key = ("version", hold.dataset_version_id) if hold.dataset_version_id else (
             "dataset", hold.dataset_id)
         held.setdefault(key, []).append(hold.reference)
+    in_use = _live_users([v.pk for v in versions])
     candidates = []
     for version in versions:
-        name = artifact_storage_name(version.uri)
+        name = held_storage_name(version.uri)
         if name is None:
             continue
         tags = {tag.pk for tag in version.dataset.compliance_tags.all()}
@@ -264,8 +326,26 @@ def _dataset_version_candidates() -> list[PurgeCandidate]:
             kind=RetainedAssetType.DATASET_VERSION, object_id=version.pk, label=str(version),
             artifact_uri=version.uri, storage_name=name, policy_id=policy_id,
             retained_until=until,
-            held_by=held.get(("version", version.pk), []) + held.get(("dataset", version.dataset_id), [])))
+            held_by=held.get(("version", version.pk), []) + held.get(("dataset", version.dataset_id), []),
+            in_use_by=in_use.get(version.pk, [])))
     return candidates
+
+
+def _live_links(dataset_version_ids):
+    """Links from model versions that are not retired to these dataset versions."""
+    return ModelVersionDataset.objects.filter(
+        dataset_version_id__in=dataset_version_ids).exclude(
+        model_version__stage=ModelStage.RETIRED)
+
+
+def _live_users(dataset_version_ids: list[int]) -> dict[int, list[str]]:
+    """Per dataset version, the model versions not retired that depend on it (one query)."""
+    users: dict[int, list[str]] = {}
+    for link in _live_links(dataset_version_ids).select_related("model_version__model"):
+        label = str(link.model_version)
+        if label not in users.setdefault(link.dataset_version_id, []):
+            users[link.dataset_version_id].append(label)
+    return users
 
 
 def retention_candidates() -> list[PurgeCandidate]:
@@ -275,22 +355,24 @@ def retention_candidates() -> list[PurgeCandidate]:
             if c.storage_name not in purged]
 
 
-def _still_held(candidate: PurgeCandidate) -> bool:
-    """Re-check holds inside the purge transaction (one may have been placed meanwhile)."""
+def _still_blocked(candidate: PurgeCandidate) -> bool:
+    """Re-check holds and live users inside the purge transaction (a hold may have been
+    placed, or a version linked or promoted, meanwhile)."""
     if candidate.kind == RetainedAssetType.MODEL_VERSION:
         version = ModelVersion.objects.get(pk=candidate.object_id)
         return LegalHold.objects.active().filter(
             Q(model_version=version) | Q(model_id=version.model_id)).exists()
     version = DatasetVersion.objects.get(pk=candidate.object_id)
     return LegalHold.objects.active().filter(
-        Q(dataset_version=version) | Q(dataset_id=version.dataset_id)).exists()
+        Q(dataset_version=version) | Q(dataset_id=version.dataset_id)).exists() or \
+        _live_links([version.pk]).exists()
 
 
 def _purge_one(candidate: PurgeCandidate, *, job_run: JobRun | None) -> dict[str, Any] | None:
     """Delete one artifact and write its record in one transaction; None if not done here."""
     try:
         with transaction.atomic():
-            if _still_held(candidate):
+            if _still_blocked(candidate):
                 return None
             exists = default_storage.exists(candidate.storage_name)
             size = default_storage.size(candidate.storage_name) if exists else None
@@ -320,18 +402,20 @@ def retention_purge(*, dry_run: bool = False, job_run: JobRun | None = None,
         job_run: the run doing it (named on each purge record).
         progress: optional callable(percent, message) for the job's progress bar.
     Returns:
-        The report: purged (or would_purge) artifacts, those kept by a legal hold, how many
-        are still within retention or without a policy, and the bytes freed.
+        The report: purged (or would_purge) artifacts; those past retention but skipped
+        (`skipped`, each with its `skip_reason`: a legal hold, or model versions not retired
+        that depend on the data; `held` lists the held ones alone); how many are still
+        within retention or without a policy; and the bytes freed.
     """
     candidates = retention_candidates()
     due = [c for c in candidates if c.due]
-    held = [c for c in candidates if c.held_by and c.policy_id is not None
-            and c.retained_until is not None and c.retained_until <= timezone.now()]
+    skipped = [c for c in candidates if c.expired and not c.due]
     report: dict[str, Any] = {
         "dry_run": dry_run,
-        "held": [c.as_report() for c in held],
-        "within_retention": sum(1 for c in candidates if c.policy_id is not None and not c.due
-                                and c not in held),
+        "held": [c.as_report() for c in skipped if c.held_by],
+        "skipped": [c.as_report() for c in skipped],
+        "within_retention": sum(1 for c in candidates if c.policy_id is not None
+                                and not c.expired),
         "without_policy": sum(1 for c in candidates if c.policy_id is None),
     }
     if dry_run:

@@ -81,6 +81,7 @@ from inventory.services.catalogue import (
     set_fields,
     split_data,
 )
+from inventory.services.retention import legal_hold_refuse
 from inventory.services.standards import (
     registration_check,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "S",
     "allowed_transitions",
     "dataset_version_register",
+    "dataset_version_update",
     "mlmodel_stage_sync",
     "model_version_datasets_link",
     "model_version_delete",
@@ -167,6 +169,7 @@ def model_version_update(*, version: ModelVersion, actor: Actor, reason: str,
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = ModelVersion.objects.select_for_update().select_related("model").get(
             pk=version.pk)
+        legal_hold_refuse(instance, doing="changed")
         if instance.stage in FROZEN_STAGES:
             raise ConflictError(
                 f"{instance} has reached {instance.get_stage_display().lower()} and is frozen: "
@@ -223,6 +226,26 @@ def dataset_version_register(*, dataset: Dataset, actor: Actor, reason: str,
         save_with_reason(version, reason=reason)
         grant_actions(actor, version, ["view", "change"])
     return version
+
+
+def dataset_version_update(*, version: DatasetVersion, actor: Actor, reason: str,
+                           data: dict[str, Any]) -> DatasetVersion:
+    """Change a dataset version's location, checksum or description fields.
+
+    Raises:
+        ValidationError: a managed field, or the result breaks a field rule.
+        ConflictError: a legal hold covers the version or its dataset.
+    """
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = DatasetVersion.objects.select_for_update().select_related("dataset").get(
+            pk=version.pk)
+        legal_hold_refuse(instance, doing="changed")
+        fields, _ = split_data(DatasetVersion, data)
+        refuse_managed_fields(instance, fields, creating=False)
+        set_fields(instance, fields)
+        instance.full_clean(validate_constraints=False)
+        save_with_reason(instance, reason=reason)
+    return instance
 
 
 if TYPE_CHECKING:
@@ -410,6 +433,7 @@ def model_version_transition(*, version: ModelVersion, to_stage: str, actor: Act
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         locked = (ModelVersion.objects.select_for_update().select_related("model")
                   .get(pk=version.pk))
+        legal_hold_refuse(locked, doing=f"moved to {_label(to_stage)}")
         problems = transition_problems(version=locked, to_stage=to_stage, actor=actor,
                                        reason=reason)
         if problems:
@@ -471,6 +495,7 @@ def model_version_datasets_link(*, version: ModelVersion, links: list[dict[str, 
     """
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
+        legal_hold_refuse(locked, doing="changed")
         if locked.stage in FROZEN_STAGES:
             raise ValidationError({"datasets": [
                 f"{locked} has reached production and is frozen: the dataset versions it was "

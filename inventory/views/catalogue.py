@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.choices import AccessAction
+from core.exceptions import ConflictError
 from core.forms import form_errors_from
 from core.history import history_entries
 from core.permissions import user_can, user_has_any_permission
@@ -486,6 +487,9 @@ class MLModelFormView(RestrictedViewMixin, FormView):
         except ValidationError as error:
             form_errors_from(form, error)
             return self.form_invalid(form)
+        except ConflictError as error:  # a legal hold, named in the message
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
@@ -545,6 +549,9 @@ class MLModelDeleteView(MLModelEditView):
                                      reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form_errors_from(form, error)
+            return self.form_invalid(form)
+        except ConflictError as error:  # a legal hold, or records still referring to it
+            form.add_error(None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, f"Deleted the model \u201c{name}\u201d.")
         return HttpResponseRedirect(reverse("inventory:mlmodel_list"))

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from core.exceptions import ConflictError
 from core.permissions import user_has_any_permission
 from core.tables import Column
 from core.views.generic import ObjectListView
@@ -191,5 +192,8 @@ class ModelVersionTransitionView(LoginRequiredMixin, FormView):
         except ValidationError as error:
             for message in error.message_dict.get("to_stage", error.messages):
                 form.add_error("to_stage", message)
+            return self.form_invalid(form)
+        except ConflictError as error:  # a legal hold: refused whatever the target stage
+            form.add_error("to_stage", error.message)
             return self.form_invalid(form)
         return HttpResponseRedirect(self.version.get_absolute_url())

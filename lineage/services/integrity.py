@@ -1,7 +1,7 @@
 """Integrity of held data: checksums on registration, scheduled re-hashing, verification.
 
-Held bytes live in Django's default storage (settings.CUSTODIA_ARTIFACT_ROOT, or object
-storage in production) and are named by `custodia://<storage name>` URIs. A stored
+Held bytes live in Django's default storage and are named by `custodia://<storage name>`
+URIs (`inventory.storage`). A stored
 checksum is evidence: the job compares against it and raises an `IntegrityFinding` on a
 mismatch, it never overwrites it.
 """
@@ -23,7 +23,8 @@ from django.utils import timezone
 from core.audit import audit_context
 from core.models import JobRun
 from inventory.choices import StorageMode
-from inventory.models import DatasetVersion, ModelVersion
+from inventory.models import DatasetVersion, ModelVersion, PurgeRecord
+from inventory.storage import HELD_SCHEME, held_storage_name
 from lineage.choices import FindingKind, FindingStatus
 from lineage.models import IntegrityCheck, IntegrityFinding
 
@@ -38,15 +39,7 @@ __all__ = [
     "storage_sha256",
 ]
 
-HELD_SCHEME = "custodia://"
 CHUNK_BYTES = 1024 * 1024
-
-
-def held_storage_name(uri: str) -> str | None:
-    """The storage name of a held file (`custodia://datasets/x.csv` -> `datasets/x.csv`)."""
-    if not uri or not uri.startswith(HELD_SCHEME):
-        return None
-    return uri[len(HELD_SCHEME):].lstrip("/") or None
 
 
 def storage_sha256(name: str) -> tuple[str, int]:
@@ -115,9 +108,11 @@ class RehashSummary:
     checked: int = 0
     mismatches: int = 0
     missing: int = 0
+    purged: int = 0
 
     def as_dict(self) -> dict:
-        return {"checked": self.checked, "mismatches": self.mismatches, "missing": self.missing}
+        return {"checked": self.checked, "mismatches": self.mismatches, "missing": self.missing,
+                "purged": self.purged}
 
 
 def held_artifacts_rehash(*, job_run: JobRun | None = None, chunk_size: int = 50,
@@ -127,7 +122,8 @@ def held_artifacts_rehash(*, job_run: JobRun | None = None, chunk_size: int = 50
     worker running the same job takes other rows instead of waiting or repeating them.
 
     Returns:
-        Counts of checked files, mismatches and missing files.
+        Counts of checked files, mismatches, missing files and files the retention purge
+        removed (those raise no finding).
     """
     integrity_checks_ensure()
     started = timezone.now()
@@ -160,7 +156,12 @@ def _check_one(check: IntegrityCheck, job_run: JobRun | None, summary: RehashSum
     # Findings never quote the location: a sensitive dataset's location is not for every
     # reader of findings.
     check.last_checked_at = timezone.now()
-    if name is None or not default_storage.exists(name):
+    if name is not None and _lawfully_purged(target, name):
+        # Retention removed these bytes on purpose (a purge record is the evidence): gone by
+        # design, not missing. Nothing to raise, today or after a finding was resolved.
+        summary.purged += 1
+        check.last_ok, check.last_observed_sha256 = None, ""
+    elif name is None or not default_storage.exists(name):
         summary.missing += 1
         check.last_ok, check.last_observed_sha256 = False, ""
         _finding_raise(target, FindingKind.MISSING_FILE, expected, "",
@@ -175,6 +176,12 @@ def _check_one(check: IntegrityCheck, job_run: JobRun | None, summary: RehashSum
                            "The stored bytes no longer match the checksum recorded at "
                            "registration.", job_run)
     check.save(update_fields=["last_checked_at", "last_observed_sha256", "last_ok"])
+
+
+def _lawfully_purged(target, name: str) -> bool:
+    """Whether the retention purge removed this record's held file."""
+    field = "dataset_version" if isinstance(target, DatasetVersion) else "model_version"
+    return PurgeRecord.objects.filter(storage_name=name, **{field: target}).exists()
 
 
 def _finding_raise(target, kind: str, expected: str, observed: str, detail: str,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from inventory.choices import ModelStage, RetainedAssetType
 from inventory.models import LegalHold, ModelVersion, PurgeRecord
 from inventory.services import retention
+from inventory.storage import held_storage_name
 from tests.factories.catalogue import (
     ComplianceTagFactory,
     DatasetVersionFactory,
@@ -167,7 +168,7 @@ def test_dataset_version_files_follow_dataset_policies(artifact_root):
 @pytest.mark.parametrize("uri", ["s3://bucket/x", "custodia://", "custodia://../etc/passwd",
                                  "custodia://models/../../x", ""])
 def test_only_plain_paths_inside_the_artifact_storage_are_purgeable(uri):
-    assert retention.artifact_storage_name(uri) is None
+    assert held_storage_name(uri) is None
 
 
 def test_legal_hold_needs_exactly_one_target(compliance_officer):
@@ -199,3 +200,52 @@ def test_policy_that_purged_is_kept_as_evidence(artifact_root, compliance_office
         retention.retention_policy_delete(policy=policy, actor=compliance_officer, reason="x")
     with pytest.raises(PermissionError):
         PurgeRecord.objects.all().delete()
+
+
+def _dataset_version_used_by(stage: str, name: str = "data/train.parquet"):
+    """A held dataset version past retention that a model version in `stage` trained on."""
+    from inventory.services.versions import model_version_datasets_link
+
+    RetentionPolicyFactory(asset_type=RetainedAssetType.DATASET_VERSION, retain_days=0)
+    stored = default_storage.save(name, ContentFile(b"rows"))
+    data = DatasetVersionFactory(uri=f"custodia://{stored}")
+    model_version = ModelVersionFactory(stage=ModelStage.REGISTERED)
+    model_version_datasets_link(version=model_version, actor=None, reason="test",
+                                links=[{"dataset_version": data, "role": "train"}])
+    model_version.stage = stage
+    model_version.save()
+    return data, model_version, stored
+
+
+def test_data_a_production_model_trained_on_is_never_purged(artifact_root):
+    data, model_version, stored = _dataset_version_used_by(ModelStage.PRODUCTION)
+
+    report = retention.retention_purge()
+
+    assert report["purged"] == [] and not PurgeRecord.objects.exists()
+    assert default_storage.exists(stored)
+    [skipped] = report["skipped"]
+    assert skipped["object_id"] == data.pk and skipped["in_use_by"] == [str(model_version)]
+    assert str(model_version) in skipped["skip_reason"]
+    assert retention.retention_purge(dry_run=True)["would_purge"] == []
+
+
+def test_data_is_purged_once_every_model_version_using_it_is_retired(artifact_root):
+    data, _model_version, stored = _dataset_version_used_by(ModelStage.RETIRED)
+
+    report = retention.retention_purge()
+
+    assert [p["object_id"] for p in report["purged"]] == [data.pk]
+    assert not default_storage.exists(stored)
+
+
+def test_a_held_dataset_version_is_skipped_with_the_hold_named(artifact_root):
+    RetentionPolicyFactory(asset_type=RetainedAssetType.DATASET_VERSION, retain_days=0)
+    stored = default_storage.save("data/held.parquet", ContentFile(b"rows"))
+    data = DatasetVersionFactory(uri=f"custodia://{stored}")
+    LegalHoldFactory(model=None, dataset=data.dataset, reference="CASE-3")
+
+    report = retention.retention_purge()
+
+    assert report["purged"] == []
+    assert "CASE-3" in report["skipped"][0]["skip_reason"]

@@ -62,7 +62,7 @@ def test_tampering_is_a_finding_and_the_stored_checksum_stays(artifact_root):
 
     summary = held_artifacts_rehash(chunk_size=1)
 
-    assert summary == {"checked": 2, "mismatches": 1, "missing": 0}
+    assert summary == {"checked": 2, "mismatches": 1, "missing": 0, "purged": 0}
     finding = IntegrityFinding.objects.get()
     assert (finding.kind, finding.dataset_version, finding.expected_sha256) == (
         "checksum_mismatch", version, recorded)
@@ -82,7 +82,7 @@ def test_model_artifacts_and_missing_files(artifact_root):
                                   artifact_sha256=hashlib.sha256(b"weights").hexdigest())
     gone = held_dataset_version("gone")
     default_storage.delete(gone.uri.removeprefix("custodia://"))
-    assert held_artifacts_rehash() == {"checked": 2, "mismatches": 0, "missing": 1}
+    assert held_artifacts_rehash() == {"checked": 2, "mismatches": 0, "missing": 1, "purged": 0}
     assert IntegrityFinding.objects.get().kind == "missing_file"
     tamper_name = version.artifact_uri.removeprefix("custodia://")
     with default_storage.open(tamper_name, "wb") as handle:

@@ -39,7 +39,7 @@ def test_tampered_held_dataset_found_by_the_job_on_a_real_worker(any_broker, art
 
     assert finished.status == JobStatus.SUCCEEDED, finished.log
     assert finished.progress == 100
-    assert finished.result == {"checked": 1, "mismatches": 1, "missing": 0}
+    assert finished.result == {"checked": 1, "mismatches": 1, "missing": 0, "purged": 0}
     finding = IntegrityFinding.objects.get()
     assert finding.dataset_version == version and finding.job_run == finished
     assert finding.history.get().history_actor == f"job:{REHASH_JOB}:{finished.pk}"
