@@ -80,7 +80,12 @@ class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         reason = self.reason_for(form, change)
         with audit_context(user=request.user, reason=reason):
-            self.save_with_service(request, obj, form, change)
+            try:
+                self.save_with_service(request, obj, form, change)
+            except (ValidationError, ConflictError) as error:
+                # The form's clean() ran the same checks; this is a race with another
+                # change (e.g. a hold placed meanwhile): say so, never a 500.
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
 
     def delete_model(self, request, obj):
         with audit_context(user=request.user, reason="Deleted in the admin"):
