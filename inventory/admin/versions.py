@@ -176,11 +176,14 @@ class DatasetVersionAdmin(HiddenFieldsAdminMixin, GovernedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_with_service(self, request, obj, form, change) -> None:
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.fields and k != "dataset"}
         if change:
-            obj.save()
+            reason = form.cleaned_data.get("change_reason") or "Changed in the admin"
+            saved = versions.dataset_version_update(version=obj, actor=request.user,
+                                                    reason=reason, data=data)
+            adopt_saved(obj, saved)
             return
         reason = form.cleaned_data.get("change_reason") or "Recorded in the admin"
-        data = {k: v for k, v in form.cleaned_data.items() if k in form.fields and k != "dataset"}
         saved = versions.dataset_version_register(
             dataset=form.cleaned_data["dataset"], actor=request.user, reason=reason, data=data)
         adopt_saved(obj, saved)

@@ -92,7 +92,9 @@ __all__ = [
     "PromotionRequest",
     "S",
     "allowed_transitions",
+    "dataset_version_frozen",
     "dataset_version_register",
+    "dataset_version_update",
     "mlmodel_stage_sync",
     "model_version_datasets_link",
     "model_version_delete",
@@ -220,6 +222,45 @@ def dataset_version_register(*, dataset: Dataset, actor: Actor, reason: str,
         grant_actions(actor, version, ["view", "change"])
     return version
 
+
+
+def dataset_version_frozen(version: DatasetVersion) -> bool:
+    """A dataset version that a frozen (ever in production) model version was built from is
+    evidence of that model: where its bytes were and their checksum no longer change."""
+    return version.model_version_links.filter(model_version__stage__in=FROZEN_STAGES).exists()
+
+
+def dataset_version_update(*, version: DatasetVersion, actor: Actor, reason: str,
+                           data: dict[str, Any]) -> DatasetVersion:
+    """Correct a dataset version's location, checksum, size, row count or schema.
+
+    Raises:
+        ValidationError: field by field (bad checksum, bad schema); nothing is written.
+        ConflictError: a frozen model version was built from it.
+    """
+    from core.exceptions import ConflictError
+
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        locked = DatasetVersion.objects.select_for_update().get(pk=version.pk)
+        if dataset_version_frozen(locked):
+            raise ConflictError(
+                f"{locked} was used by a model version that reached production and is frozen "
+                "evidence of it; record a new version instead.")
+        fields, _ = split_data(DatasetVersion, data)
+        refuse_managed_fields(locked, fields, creating=False)
+        set_fields(locked, fields)
+        from .standards import schema_problem
+
+        problem = schema_problem(locked.schema)
+        errors: dict[str, list[str]] = {"schema": [problem]} if problem else {}
+        try:
+            locked.full_clean(validate_constraints=False, exclude=list(errors))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
+        save_with_reason(locked, reason=reason)
+    return locked
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser

@@ -126,9 +126,5 @@ class DatasetVersionViewSet(GovernedViewSet):
                                                   reason=reason, data=data)
 
     def update_object(self, instance, data: dict, *, reason: str):
-        for field, value in data.items():
-            setattr(instance, field, value)
-        instance._change_reason = reason
-        instance.full_clean(validate_constraints=False)
-        instance.save()
-        return instance
+        return versions.dataset_version_update(version=instance, actor=self.request.user,
+                                               reason=reason, data=data)
