@@ -365,6 +365,7 @@ class DatasetVersionForm(forms.ModelForm):
         fields = ["uri", "sha256", "size", "row_count", "schema"]
         labels = {"uri": "Where the data is (URI)", "sha256": "SHA-256 checksum",
                   "size": "Size (bytes)", "row_count": "Rows"}
+        help_texts = {"size": "", "sha256": "64 hexadecimal characters."}
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -441,6 +442,7 @@ class LegalHoldForm(ServiceValidatedModelForm):
                   "model": "Model (all its versions)", "model_version": "Model version",
                   "dataset": "Dataset (all its versions)", "dataset_version": "Dataset version"}
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"reference": "As counsel or the regulator names it, e.g. CASE-2026-014."}
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -454,6 +456,7 @@ class LegalHoldForm(ServiceValidatedModelForm):
         }
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset
+            self.fields[name].empty_label = "—"
             self.fields[name].help_text = "Choose exactly one of the four."
             if self.instance.pk:
                 self.fields[name].disabled = True

@@ -731,6 +731,16 @@ class RecordFormView(RestrictedViewMixin, FormView):
             return self.object.get_absolute_url()
         return reverse(self.list_route)
 
+    def get_list_label(self) -> str:
+        return self.model._meta.verbose_name_plural.capitalize()
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        """Pages between the list and this one in the breadcrumb, as (label, url)."""
+        cancel = self.get_cancel_url()
+        if self.object is not None and cancel != reverse(self.list_route):
+            return [(str(self.object), cancel)]
+        return []
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         form = context["form"]
@@ -741,10 +751,11 @@ class RecordFormView(RestrictedViewMixin, FormView):
             "submit_label": self.get_submit_label(),
             "cancel_url": self.get_cancel_url(),
             "list_url": reverse(self.list_route),
-            "list_label": self.model._meta.verbose_name_plural.capitalize(),
+            "list_label": self.get_list_label(),
+            "crumbs": self.get_crumbs(),
             "sections": form.sections() if hasattr(form, "sections") else [
                 ("", [field for field in form if field.name != "change_reason"])],
-            "error_fields": [form[name] for name in form.errors if name in form.fields],
+            "error_fields": [form[name] for name in form.fields if name in form.errors],
             "danger": getattr(self, "danger", False),
         })
         return context

@@ -53,7 +53,9 @@ class RecordActionsListMixin:
     def get_context_data(self, **kwargs) -> dict:
         if user_can(self.request.user, "change", model=self.model):
             self.columns = [*type(self).columns, *self.action_columns]
-        return super().get_context_data(**kwargs)
+        context = super().get_context_data(**kwargs)
+        context["add_label"] = getattr(self, "add_label", "")
+        return context
 
 
 # --------------------------------------------------------------------------------------

@@ -259,6 +259,12 @@ class DatasetVersionCreateView(RecordFormView):
     def get_title(self) -> str:
         return f"Record a version of {self.dataset.name}"
 
+    def get_list_label(self) -> str:
+        return "Datasets"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(self.dataset.name, self.dataset.get_absolute_url())]
+
     def get_submit_label(self) -> str:
         return "Record the version"
 
@@ -285,6 +291,12 @@ class DatasetVersionEditView(RecordEditMixin, RecordFormView):
 
     def get_object(self, pk: int):
         return get_object_or_404(self.restricted_queryset().select_related("dataset"), pk=pk)
+
+    def get_list_label(self) -> str:
+        return "Datasets"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(self.object.dataset.name, self.object.dataset.get_absolute_url())]
 
     def frozen_message(self, obj) -> str:
         if versions.dataset_version_frozen(obj):
