@@ -261,7 +261,7 @@ class MLModelForm(AssetForm):
 
 _ASSET_PEOPLE = ["owner", "steward", "team", "confidential", "tags", "compliance_tags"]
 _ASSET_LABELS = {
-    "purpose": "Purpose (what it is for, in plain words)",
+    "purpose": "Purpose",  # the model field's help text says "what it is for, in plain words"
     "owner": "Owner (accountable)",
     "steward": "Steward (day-to-day care)",
     "compliance_tags": "Compliance tags",
