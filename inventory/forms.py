@@ -11,9 +11,35 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from inventory.choices import AssetType, TrackedArtefact
-from inventory.models import ComplianceTag, MLModel, Team
+from inventory.models import (
+    ComplianceTag,
+    Dataset,
+    DatasetVersion,
+    Feature,
+    LegalHold,
+    MLModel,
+    ModelVersion,
+    Pipeline,
+    RetentionPolicy,
+    Team,
+)
 
-__all__ = ["CompletenessFilterForm", "MLModelDeleteForm", "MLModelForm", "SavedSearchForm"]
+__all__ = [
+    "AssetForm",
+    "CompletenessFilterForm",
+    "DatasetForm",
+    "DatasetVersionForm",
+    "DeleteForm",
+    "FeatureForm",
+    "LegalHoldForm",
+    "LegalHoldReleaseForm",
+    "MLModelDeleteForm",
+    "MLModelForm",
+    "PipelineForm",
+    "RetentionPolicyForm",
+    "SavedSearchForm",
+    "ServiceValidatedModelForm",
+]
 
 
 # --------------------------------------------------------------------------------------
@@ -32,13 +58,95 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{full} ({obj.get_username()})" if full else obj.get_username()
 
 
-class MLModelForm(forms.ModelForm):
-    """Register a model, or change its metadata, through the same checks as the API and admin.
+class AssetForm(forms.ModelForm):
+    """Register a catalogue asset, or change its metadata, through the same checks as the API
+    and admin.
 
     `clean()` asks `registration_problems` (inventory.services.standards) for every problem
     and puts each message next to its field; the view then hands `cleaned_data` to the
     catalogue service, which checks again inside its transaction and writes.
     """
+
+    asset_type = ""
+    SECTIONS: list[tuple[str, list[str]]] = []
+
+    tags = forms.CharField(
+        required=False, label="Free tags",
+        help_text="Words that help people find it, separated by commas, e.g. scoring, retail.")
+    change_reason = forms.CharField(
+        required=False, max_length=200, label="Why (reason for this change)",
+        help_text="Kept in the history of changes, e.g. “Annual review”.")
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        people = get_user_model().objects.filter(is_active=True).order_by("username")
+        for name in ("owner", "steward"):
+            old = self.fields[name]
+            self.fields[name] = PersonChoiceField(
+                queryset=people, required=False, label=old.label, help_text=old.help_text)
+        # Choices are restricted like every other read (house style, "Permissions").
+        self.fields["team"].queryset = Team.objects.restrict(user, "view").order_by("name")
+        self.fields["compliance_tags"].queryset = ComplianceTag.objects.order_by("name")
+        self.fields["name"].widget.attrs.setdefault("autocomplete", "off")
+        if self.instance.pk:
+            self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
+        # What the form cannot hold still reaches registration_problems, named the same.
+        self.order_fields([name for _, names in self.SECTIONS for name in names]
+                          + ["change_reason"])
+
+    def sections(self):
+        """The fields grouped under plain-language headings, for the template."""
+        return [(title, [self[name] for name in names if name in self.fields])
+                for title, names in self.SECTIONS]
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data.get("tags") or ""
+        seen: list[str] = []
+        for part in raw.split(","):
+            name = part.strip().lower()
+            if name and name not in seen:
+                seen.append(name)
+        return seen
+
+    def service_data(self) -> dict:
+        """`cleaned_data` as the catalogue services take it (model field names)."""
+        data = {name: value for name, value in self.cleaned_data.items()
+                if name != "change_reason" and name in self.fields
+                and not self.fields[name].disabled}
+        if "compliance_tags" in data:
+            data["compliance_tags"] = list(data.get("compliance_tags") or [])
+        return data
+
+    def clean(self) -> dict:
+        from inventory.services.standards import registration_problems
+
+        cleaned = super().clean()
+        # registration_problems reports a duplicate name (with a suggestion); Django's own
+        # unique check would say it a second time in other words.
+        self._validate_unique = False
+        # Fields that did not parse (bad JSON, a bad date) keep their own message; the
+        # rules run on the rest, so every problem shows at once.
+        data = {name: value for name, value in self.service_data().items()
+                if name not in self.errors}
+        problems = registration_problems(
+            asset_type=self.asset_type, data=data,
+            instance=self.instance if self.instance.pk else None, model_validation=False)
+        for name, messages in problems.items():
+            target = name if name in self.fields and name not in self.errors else None
+            if target is None and name in self.errors:
+                continue
+            for message in messages:
+                if target is None and name != "__all__":
+                    message = f"{name.replace('_', ' ').capitalize()}: {message}"
+                self.add_error(target, message)
+        return cleaned
+
+
+class MLModelForm(AssetForm):
+    """Register a model, or change its metadata (see `AssetForm`)."""
+
+    asset_type = AssetType.MODEL
 
     tags = forms.CharField(
         required=False, label="Free tags",
@@ -122,17 +230,7 @@ class MLModelForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        people = get_user_model().objects.filter(is_active=True).order_by("username")
-        for name in ("owner", "steward"):
-            old = self.fields[name]
-            self.fields[name] = PersonChoiceField(
-                queryset=people, required=False, label=old.label, help_text=old.help_text)
-        # Choices are restricted like every other read (house style, "Permissions").
-        self.fields["team"].queryset = Team.objects.restrict(user, "view").order_by("name")
-        self.fields["compliance_tags"].queryset = ComplianceTag.objects.order_by("name")
-        self.fields["name"].widget.attrs.setdefault("autocomplete", "off")
+        super().__init__(*args, user=user, **kwargs)
         # Optional on the form: left empty, the model keeps its strategy (granular for a new one).
         self.fields["versioning_strategy"].required = False
         if self.instance.pk:
@@ -147,59 +245,234 @@ class MLModelForm(forms.ModelForm):
                     self.fields[name].disabled = True
                     self.fields[name].help_text = (
                         f"Once a model is registered, {who} set this; ask one to change it.")
-            self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
             self.initial.setdefault("tracked_artefacts", list(self.instance.tracked_artefacts or []))
-        # What the form cannot hold still reaches registration_problems, named the same.
-        self.order_fields([name for _, names in self.SECTIONS for name in names]
-                          + ["change_reason"])
-
-    def sections(self):
-        """The fields grouped under plain-language headings, for the template."""
-        return [(title, [self[name] for name in names if name in self.fields])
-                for title, names in self.SECTIONS]
-
-    def clean_tags(self) -> list[str]:
-        raw = self.cleaned_data.get("tags") or ""
-        seen: list[str] = []
-        for part in raw.split(","):
-            name = part.strip().lower()
-            if name and name not in seen:
-                seen.append(name)
-        return seen
 
     def clean_versioning_strategy(self) -> str:
         return self.cleaned_data.get("versioning_strategy") or self.instance.versioning_strategy
 
     def service_data(self) -> dict:
-        """`cleaned_data` as the catalogue services take it (model field names)."""
+        """`cleaned_data` as the catalogue services take it (model field names); read-only
+        fields keep their value, which the service accepts as unchanged."""
         data = {name: value for name, value in self.cleaned_data.items()
                 if name != "change_reason"}
         data["compliance_tags"] = list(data.get("compliance_tags") or [])
         return data
 
-    def clean(self) -> dict:
-        from inventory.services.standards import registration_problems
 
-        cleaned = super().clean()
-        # registration_problems reports a duplicate name (with a suggestion); Django's own
-        # unique check would say it a second time in other words.
-        self._validate_unique = False
-        # Fields that did not parse (bad JSON, a bad date) keep their own message; the
-        # rules run on the rest, so every problem shows at once.
-        data = {name: value for name, value in self.service_data().items()
-                if name not in self.errors}
-        problems = registration_problems(
-            asset_type=AssetType.MODEL, data=data,
-            instance=self.instance if self.instance.pk else None, model_validation=False)
-        for name, messages in problems.items():
-            target = name if name in self.fields and name not in self.errors else None
-            if target is None and name in self.errors:
-                continue
-            for message in messages:
-                if target is None and name != "__all__":
-                    message = f"{name.replace('_', ' ').capitalize()}: {message}"
-                self.add_error(target, message)
-        return cleaned
+_ASSET_PEOPLE = ["owner", "steward", "team", "confidential", "tags", "compliance_tags"]
+_ASSET_LABELS = {
+    "purpose": "Purpose",  # the model field's help text says "what it is for, in plain words"
+    "owner": "Owner (accountable)",
+    "steward": "Steward (day-to-day care)",
+    "compliance_tags": "Compliance tags",
+}
+_ASSET_WIDGETS = {
+    "purpose": forms.Textarea(attrs={"rows": 2}),
+    "description": forms.Textarea(attrs={"rows": 3}),
+    "compliance_tags": forms.CheckboxSelectMultiple,
+}
+_ASSET_FIELDS = ["name", "purpose", "description", "domain", "owner", "steward", "team",
+                 "confidential", "compliance_tags"]
+
+
+class DatasetForm(AssetForm):
+    """Register a dataset, or change its metadata and datasheet (see `AssetForm`).
+
+    Someone who may not see a sensitive dataset's datasheet does not get its fields either:
+    they stay as they are.
+    """
+
+    asset_type = AssetType.DATASET
+    SECTIONS = [
+        ("What it is", ["name", "purpose", "description", "domain"]),
+        ("Who is responsible", _ASSET_PEOPLE),
+        ("How sensitive it is and where it is kept",
+         ["sensitivity", "residency_region", "storage_mode", "access_frequency"]),
+        ("Datasheet", list(Dataset.DATASHEET_FIELDS)),
+    ]
+
+    class Meta:
+        model = Dataset
+        fields = [*_ASSET_FIELDS, "sensitivity", "storage_mode", "residency_region",
+                  "access_frequency", *Dataset.DATASHEET_FIELDS]
+        labels = {**_ASSET_LABELS, "residency_region": "Residency region (where it must stay)"}
+        widgets = {**_ASSET_WIDGETS, **{name: forms.Textarea(attrs={"rows": 2})
+                                        for name in Dataset.DATASHEET_FIELDS
+                                        if name != "consent_basis"}}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if self.instance.pk and not self.instance.details_visible_to(user):
+            for name in Dataset.DATASHEET_FIELDS:
+                self.fields.pop(name, None)
+
+
+class FeatureForm(AssetForm):
+    """Register a feature, or change its metadata (see `AssetForm`)."""
+
+    asset_type = AssetType.FEATURE
+    SECTIONS = [
+        ("What it is", ["name", "purpose", "description", "domain", "data_type"]),
+        ("Where it comes from", ["dataset", "transformation"]),
+        ("Who is responsible", _ASSET_PEOPLE),
+    ]
+
+    class Meta:
+        model = Feature
+        fields = [*_ASSET_FIELDS, "data_type", "dataset", "transformation"]
+        labels = {**_ASSET_LABELS, "dataset": "Source dataset",
+                  "transformation": "How it is computed (transformation)"}
+        widgets = {**_ASSET_WIDGETS, "transformation": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["dataset"].queryset = Dataset.objects.restrict(user, "view").order_by("name")
+
+
+class PipelineForm(AssetForm):
+    """Register a pipeline, or change its metadata (see `AssetForm`)."""
+
+    asset_type = AssetType.PIPELINE
+    repository_url = forms.URLField(required=False, assume_scheme="https", max_length=200,
+                                    label="Code repository (URL)")
+    SECTIONS = [
+        ("What it is", ["name", "purpose", "description", "domain"]),
+        ("How it runs", ["repository_url", "orchestrator", "schedule"]),
+        ("Who is responsible", _ASSET_PEOPLE),
+    ]
+
+    class Meta:
+        model = Pipeline
+        fields = [*_ASSET_FIELDS, "repository_url", "orchestrator", "schedule"]
+        labels = {**_ASSET_LABELS, "repository_url": "Code repository (URL)"}
+        widgets = _ASSET_WIDGETS
+        help_texts = {"schedule": "When it runs, e.g. daily at 02:00 or a cron expression."}
+
+
+class DatasetVersionForm(forms.ModelForm):
+    """Record the next version of a dataset, or correct one (numbering is the service's)."""
+
+    schema = OptionalJSONField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
+        help_text='A JSON Schema document, e.g. {"type": "object", "properties": '
+                  '{"income": {"type": "number"}}}.')
+    change_reason = forms.CharField(
+        required=False, max_length=200, label="Why (reason for this change)",
+        help_text="Kept in the history of changes.")
+
+    class Meta:
+        model = DatasetVersion
+        fields = ["uri", "sha256", "size", "row_count", "schema"]
+        labels = {"uri": "Where the data is (URI)", "sha256": "SHA-256 checksum",
+                  "size": "Size (bytes)", "row_count": "Rows"}
+        help_texts = {"size": "", "sha256": "64 hexadecimal characters."}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def service_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items()
+                if name != "change_reason"}
+
+    def _post_clean(self) -> None:
+        """The service validates the version (schema, checksum) once; not the form."""
+
+
+class DeleteForm(forms.Form):
+    """Confirm a deletion with a reason (kept in the history of changes)."""
+
+    reason = forms.CharField(max_length=200, label="Why is this being deleted?",
+                             help_text="Kept in the history of changes.")
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+# --------------------------------------------------------------------------------------
+# Retention: policies and legal holds (compliance officers)
+# --------------------------------------------------------------------------------------
+class ServiceValidatedModelForm(forms.ModelForm):
+    """A model form that checks shape only: the service validates the row once (field rules,
+    `clean()`, uniqueness) and its problems come back next to the fields."""
+
+    change_reason = forms.CharField(
+        required=False, max_length=200, label="Why (reason for this change)",
+        help_text="Kept in the history of changes.")
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def _post_clean(self) -> None:
+        """Model validation is the service's (one `full_clean()`)."""
+
+    def service_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items()
+                if name != "change_reason" and not self.fields[name].disabled}
+
+
+class RetentionPolicyForm(ServiceValidatedModelForm):
+    """Add or change a retention policy (the purge applies it from its next run)."""
+
+    class Meta:
+        model = RetentionPolicy
+        fields = ["name", "asset_type", "regulation", "stage", "retain_days", "description",
+                  "active"]
+        labels = {"asset_type": "Applies to", "regulation": "Regulation (compliance tag)",
+                  "stage": "Clock starts at stage", "retain_days": "Keep for (days)"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"active": "Inactive policies are kept as evidence but no longer applied."}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["regulation"].queryset = ComplianceTag.objects.order_by("name")
+        self.fields["regulation"].empty_label = "Every asset"
+
+
+class LegalHoldForm(ServiceValidatedModelForm):
+    """Place a legal hold on exactly one model, model version, dataset or dataset version, or
+    change its reference and reason (a hold's target never changes)."""
+
+    class Meta:
+        model = LegalHold
+        fields = ["reference", "reason", *LegalHold.TARGETS]
+        labels = {"reference": "Case or matter reference", "reason": "Why it is held",
+                  "model": "Model (all its versions)", "model_version": "Model version",
+                  "dataset": "Dataset (all its versions)", "dataset_version": "Dataset version"}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"reference": "As counsel or the regulator names it, e.g. CASE-2026-014."}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        choices = {
+            "model": MLModel.objects.restrict(user, "view").order_by("name"),
+            "model_version": ModelVersion.objects.restrict(user, "view")
+            .select_related("model").order_by("model__name", "-version"),
+            "dataset": Dataset.objects.restrict(user, "view").order_by("name"),
+            "dataset_version": DatasetVersion.objects.restrict(user, "view")
+            .select_related("dataset").order_by("dataset__name", "-version"),
+        }
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset
+            self.fields[name].empty_label = "—"
+            self.fields[name].help_text = "Choose exactly one of the four."
+            if self.instance.pk:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = ("A hold's target never changes: release it and "
+                                               "place a new one.")
+
+
+class LegalHoldReleaseForm(forms.Form):
+    release_reason = forms.CharField(
+        max_length=500, label="Why is the hold released?", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the hold and in its history. What it covered may be purged again "
+                  "once past retention.")
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
 
 
 class MLModelDeleteForm(forms.Form):

@@ -21,6 +21,9 @@ def register_evidence_navigation() -> None:
 
     register_menu_item(MenuItem("Governance", "Legal holds", "inventory:legalhold_list",
                                 "inventory.view_legalhold", "Holds that block any purge"))
+    register_menu_item(MenuItem("Governance", "Retention policies",
+                                "inventory:retentionpolicy_list", "inventory.view_retentionpolicy",
+                                "How long artifacts are kept before the purge"))
     register_menu_item(MenuItem("Governance", "Purged artifacts", "inventory:purgerecord_list",
                                 "inventory.view_purgerecord",
                                 "Artifacts removed after their retention period"))

@@ -94,6 +94,7 @@ __all__ = [
     "PromotionRequest",
     "S",
     "allowed_transitions",
+    "dataset_version_frozen",
     "dataset_version_register",
     "dataset_version_update",
     "mlmodel_stage_sync",
@@ -228,18 +229,30 @@ def dataset_version_register(*, dataset: Dataset, actor: Actor, reason: str,
     return version
 
 
+def dataset_version_frozen(version: DatasetVersion) -> bool:
+    """A dataset version that a frozen (ever in production) model version was built from is
+    evidence of that model: where its bytes were and their checksum no longer change."""
+    return version.model_version_links.filter(model_version__stage__in=FROZEN_STAGES).exists()
+
+
 def dataset_version_update(*, version: DatasetVersion, actor: Actor, reason: str,
                            data: dict[str, Any]) -> DatasetVersion:
-    """Change a dataset version's location, checksum or description fields.
+    """Correct a dataset version's location, checksum, size, row count or schema.
 
     Raises:
-        ValidationError: a managed field, or the result breaks a field rule.
-        ConflictError: a legal hold covers the version or its dataset.
+        ValidationError: a managed field, or field by field (bad checksum, bad schema);
+            nothing is written.
+        ConflictError: a legal hold covers the version or its dataset, or a frozen model
+            version was built from it.
     """
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         instance = DatasetVersion.objects.select_for_update().select_related("dataset").get(
             pk=version.pk)
         legal_hold_refuse(instance, doing="changed")
+        if dataset_version_frozen(instance):
+            raise ConflictError(
+                f"{instance} was used by a model version that reached production and is frozen "
+                "evidence of it; record a new version instead.")
         fields, _ = split_data(DatasetVersion, data)
         refuse_managed_fields(instance, fields, creating=False)
         set_fields(instance, fields)

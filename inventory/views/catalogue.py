@@ -27,7 +27,15 @@ from core.services.audit import access_event_record
 from core.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
 from inventory.choices import ModelStage, Origin, Redistribution, RiskTier
 from inventory.filters import DatasetFilterSet, FeatureFilterSet, MLModelFilterSet, PipelineFilterSet
-from inventory.forms import MLModelDeleteForm, MLModelForm, SavedSearchForm
+from inventory.forms import (
+    DatasetForm,
+    DeleteForm,
+    FeatureForm,
+    MLModelDeleteForm,
+    MLModelForm,
+    PipelineForm,
+    SavedSearchForm,
+)
 from inventory.models import FROZEN_STAGES, Dataset, Feature, MLModel, Pipeline, SavedSearch
 from inventory.selectors.catalogue import risk_stage_matrix
 from inventory.selectors.standards import asset_metadata_gaps
@@ -48,11 +56,20 @@ __all__ = [
     "PANEL_HIDDEN",
     "SAVED_SEARCH_PAGES",
     "SHORT_CHOICES",
+    "AssetCreateView",
+    "AssetDeleteView",
     "AssetDetailView",
+    "AssetEditView",
     "CatalogueListView",
+    "DatasetCreateView",
+    "DatasetDeleteView",
     "DatasetDetailView",
+    "DatasetEditView",
     "DatasetListView",
+    "FeatureCreateView",
+    "FeatureDeleteView",
     "FeatureDetailView",
+    "FeatureEditView",
     "FeatureListView",
     "LicenceListView",
     "MLModelCreateView",
@@ -61,8 +78,13 @@ __all__ = [
     "MLModelEditView",
     "MLModelFormView",
     "MLModelListView",
+    "PipelineCreateView",
+    "PipelineDeleteView",
     "PipelineDetailView",
+    "PipelineEditView",
     "PipelineListView",
+    "RecordEditMixin",
+    "RecordFormView",
     "RiskRegisterView",
     "SavedSearchCreateView",
     "SavedSearchDeleteView",
@@ -191,9 +213,12 @@ class DatasetListView(CatalogueListView):
     title = "Datasets"
     description = ("Data that models are trained, validated and tested on, with how sensitive "
                    "it is and where it must stay (residency).")
-    empty_message = "No dataset is registered yet. Datasets are added in the admin or the API."
+    empty_message = ("No dataset is registered yet. Datasets are registered with the "
+                     "Register a dataset button, the admin or the API.")
     default_sort = "name"
     list_route = "inventory:dataset_list"
+    add_url_name = "inventory:dataset_add"
+    add_label = "Register a dataset"
     filterset_class = DatasetFilterSet
     search_label = "Search datasets"
     columns = DATASET_COLUMNS
@@ -205,9 +230,12 @@ class FeatureListView(CatalogueListView):
     model = Feature
     title = "Features"
     description = "Inputs served to models, how each is computed and the dataset it comes from."
-    empty_message = "No feature is registered yet. Features are added in the admin or the API."
+    empty_message = ("No feature is registered yet. Features are registered with the "
+                     "Register a feature button, the admin or the API.")
     default_sort = "name"
     list_route = "inventory:feature_list"
+    add_url_name = "inventory:feature_add"
+    add_label = "Register a feature"
     filterset_class = FeatureFilterSet
     search_label = "Search features"
     columns = FEATURE_COLUMNS
@@ -225,9 +253,12 @@ class PipelineListView(CatalogueListView):
     model = Pipeline
     title = "Pipelines"
     description = "Training and inference pipelines, where their code lives and how they run."
-    empty_message = "No pipeline is registered yet. Pipelines are added in the admin or the API."
+    empty_message = ("No pipeline is registered yet. Pipelines are registered with the "
+                     "Register a pipeline button, the admin or the API.")
     default_sort = "name"
     list_route = "inventory:pipeline_list"
+    add_url_name = "inventory:pipeline_add"
+    add_label = "Register a pipeline"
     filterset_class = PipelineFilterSet
     search_label = "Search pipelines"
     columns = PIPELINE_COLUMNS
@@ -299,7 +330,22 @@ class AssetDetailView(ObjectDetailView):
             "can_change": user_can(user, "change", obj),
             "admin_url": _admin_url(obj) if user.is_staff and user_can(user, "change", obj) else "",
         })
+        if self.model is not MLModel:  # the model page has its own actions
+            context.update(_action_urls(obj, user))
         return context
+
+
+def _action_urls(obj, user) -> dict[str, str]:
+    """The dashboard's edit and delete pages of `obj`, for a user who may use them."""
+    name = obj._meta.model_name
+    urls = {}
+    for key, action, route in (("edit_url", "change", "edit"), ("delete_url", "delete", "delete")):
+        try:
+            url = reverse(f"inventory:{name}_{route}", args=[obj.pk])
+        except NoReverseMatch:
+            url = ""
+        urls[key] = url if url and user_can(user, action, obj) else ""
+    return urls
 
 
 def _admin_url(obj) -> str:
@@ -354,6 +400,25 @@ def _pretty_json(value) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) if value else ""
 
 
+def _dataset_version_actions(dataset: Dataset, user, dataset_versions: list) -> dict:
+    """"Record a version" for who may, and each version's edit link unless it is frozen."""
+    from inventory.models import DatasetVersion, ModelVersionDataset
+
+    may_add = user_can(user, "add", model=DatasetVersion) and user_can(user, "change", dataset)
+    may_change = user_has_any_permission(user, "change", DatasetVersion)
+    frozen = set(ModelVersionDataset.objects.filter(
+        dataset_version__dataset=dataset, model_version__stage__in=FROZEN_STAGES)
+        .values_list("dataset_version_id", flat=True)) if may_change else set()
+    changeable = set(DatasetVersion.objects.restrict(user, "change").filter(dataset=dataset)
+                     .values_list("pk", flat=True)) if may_change else set()
+    for version in dataset_versions:
+        version.frozen = version.pk in frozen
+        version.edit_url = reverse("inventory:datasetversion_edit", args=[version.pk]) if (
+            version.pk in changeable and not version.frozen) else ""
+    return {"version_add_url": reverse("inventory:datasetversion_add", args=[dataset.pk])
+            if may_add else ""}
+
+
 def _storage_recommendation(dataset: Dataset) -> str:
     """"Held by Custodia — why" from size, sensitivity and access frequency."""
     from inventory.choices import StorageMode
@@ -402,6 +467,10 @@ class DatasetDetailView(AssetDetailView):
             version.location_hidden = hidden
         context["features"] = list(Feature.objects.restrict(self.request.user, "view")
                                    .filter(dataset=obj).order_by("name"))
+        if context["dataset_versions"]:  # the catalogue service refuses the deletion
+            context["delete_url"] = ""
+        context.update(_dataset_version_actions(obj, self.request.user,
+                                                context["dataset_versions"]))
         return context
 
 
@@ -630,3 +699,231 @@ class SavedSearchDeleteView(LoginRequiredMixin, View):
             return HttpResponseRedirect(reverse(page))
         except NoReverseMatch:
             return HttpResponseRedirect(reverse("home"))
+
+
+# --------------------------------------------------------------------------------------
+# Add, edit and delete pages of every other record (datasets, features, pipelines, dataset
+# versions, retention policies, legal holds): one shape, each calling its service
+# --------------------------------------------------------------------------------------
+class RecordFormView(RestrictedViewMixin, FormView):
+    """An add or edit page: the form re-displays everything typed when refused; a service's
+    `ValidationError` lands next to its fields, a `ConflictError` (the record's state refuses
+    the change) is a message on the record's page. Subclasses define `save(form)`."""
+
+    template_name = "inventory/record_form.html"
+    object = None
+    noun = ""  # "dataset": used in titles and buttons
+    intro = ""  # what the page does, in one or two sentences
+    list_route = ""
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        if issubclass(self.get_form_class(), forms.ModelForm):
+            kwargs["instance"] = self.object
+        return kwargs
+
+    def get_form(self, form_class=None):
+        return style_form(super().get_form(form_class), small=False)
+
+    def get_title(self) -> str:
+        return f"Edit {self.object}" if self.object else f"Add a {self.noun}"
+
+    def get_submit_label(self) -> str:
+        return "Save changes" if self.object else f"Add the {self.noun}"
+
+    def get_cancel_url(self) -> str:
+        if self.object is not None and hasattr(self.object, "get_absolute_url"):
+            return self.object.get_absolute_url()
+        return reverse(self.list_route)
+
+    def get_list_label(self) -> str:
+        return self.model._meta.verbose_name_plural.capitalize()
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        """Pages between the list and this one in the breadcrumb, as (label, url)."""
+        cancel = self.get_cancel_url()
+        if self.object is not None and cancel != reverse(self.list_route):
+            return [(str(self.object), cancel)]
+        return []
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context.update({
+            "object": self.object,
+            "title": self.get_title(),
+            "intro": self.intro,
+            "submit_label": self.get_submit_label(),
+            "cancel_url": self.get_cancel_url(),
+            "list_url": reverse(self.list_route),
+            "list_label": self.get_list_label(),
+            "crumbs": self.get_crumbs(),
+            "sections": form.sections() if hasattr(form, "sections") else [
+                ("", [field for field in form if field.name != "change_reason"])],
+            "error_fields": [form[name] for name in form.fields if name in form.errors],
+            "danger": getattr(self, "danger", False),
+        })
+        return context
+
+    def form_invalid(self, form):
+        for name in form.errors:
+            if name in form.fields:
+                widget = form.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+        messages.error(self.request, "Nothing was saved: correct the fields marked below.")
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        try:
+            target = self.save(form)
+        except ValidationError as error:
+            form_errors_from(form, error)
+            return self.form_invalid(form)
+        except ConflictError as error:
+            messages.error(self.request, f"Nothing was saved: {error}")
+            return HttpResponseRedirect(self.get_cancel_url())
+        return HttpResponseRedirect(target)
+
+    def save(self, form) -> str:
+        """Write through the service; return where to go next."""
+        raise NotImplementedError
+
+    def reason(self, form, default: str) -> str:
+        return (form.cleaned_data.get("change_reason") or form.cleaned_data.get("reason")
+                or default)
+
+
+class RecordEditMixin:
+    """403 without the permission at all; 404 for a record the user may not see; 403 for one
+    they see but may not change (house style, "Permissions"). Frozen records are read-only:
+    `frozen_message(obj)` names why, and the page sends the user back to the record."""
+
+    permission_action = "view"
+    object_action = "change"
+
+    def get_object(self, pk: int):
+        return get_object_or_404(self.restricted_queryset(), pk=pk)
+
+    def frozen_message(self, obj) -> str:
+        return ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not user_has_any_permission(request.user, self.object_action, self.model):
+                raise PermissionDenied
+            self.object = self.get_object(kwargs["pk"])
+            if not user_can(request.user, self.object_action, self.object):
+                raise PermissionDenied
+            frozen = self.frozen_message(self.object)
+            if frozen:
+                messages.error(request, frozen)
+                return HttpResponseRedirect(self.get_cancel_url())
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AssetCreateView(RecordFormView):
+    """Register a dataset, feature or pipeline through `catalogue.asset_create`."""
+
+    permission_action = "add"
+
+    def get_title(self) -> str:
+        return f"Register a {self.noun}"
+
+    def get_submit_label(self) -> str:
+        return f"Register the {self.noun}"
+
+    def save(self, form) -> str:
+        obj = catalogue.asset_create(
+            model_class=self.model, actor=self.request.user,
+            reason=self.reason(form, "Registered in the dashboard"), data=form.service_data())
+        messages.success(self.request, f"Registered the {self.noun} \u201c{obj.name}\u201d.")
+        return obj.get_absolute_url()
+
+
+class AssetEditView(RecordEditMixin, RecordFormView):
+    """Change a dataset's, feature's or pipeline's metadata through `catalogue.asset_update`."""
+
+    def save(self, form) -> str:
+        obj = catalogue.asset_update(
+            asset=self.object, actor=self.request.user,
+            reason=self.reason(form, "Edited in the dashboard"), data=form.service_data())
+        messages.success(self.request, f"Saved the changes to \u201c{obj.name}\u201d.")
+        return obj.get_absolute_url()
+
+
+class AssetDeleteView(RecordEditMixin, RecordFormView):
+    """Confirm with a reason, delete through `catalogue.asset_delete` (which may refuse)."""
+
+    form_class = DeleteForm
+    object_action = "delete"
+    danger = True
+
+    def get_title(self) -> str:
+        return f"Delete {self.object}?"
+
+    def get_submit_label(self) -> str:
+        return f"Delete the {self.noun}"
+
+    def save(self, form) -> str:
+        name = self.object.name
+        catalogue.asset_delete(asset=self.object, actor=self.request.user,
+                               reason=form.cleaned_data["reason"])
+        messages.success(self.request, f"Deleted the {self.noun} \u201c{name}\u201d.")
+        return reverse(self.list_route)
+
+
+_DATASET_INTRO = ("Tell the catalogue what the data is, who answers for it, how sensitive it is "
+                  "and where it must stay. It is checked against the metadata standard and the "
+                  "naming convention; if something is missing, nothing is saved and each "
+                  "problem is shown next to its field. Every change is kept in the history "
+                  "with your name and your reason.")
+_FEATURE_INTRO = ("Tell the catalogue what the feature is, the dataset it is computed from and "
+                  "how. Every change is kept in the history with your name and your reason.")
+_PIPELINE_INTRO = ("Tell the catalogue what the pipeline does, where its code lives and how it "
+                   "runs. Every change is kept in the history with your name and your reason.")
+_DELETE_INTRO = ("It leaves the catalogue; its history of changes is kept as evidence.")
+
+
+class DatasetCreateView(AssetCreateView):
+    model, form_class, noun, intro = Dataset, DatasetForm, "dataset", _DATASET_INTRO
+    list_route = "inventory:dataset_list"
+
+
+class DatasetEditView(AssetEditView):
+    model, form_class, noun, intro = Dataset, DatasetForm, "dataset", _DATASET_INTRO
+    list_route = "inventory:dataset_list"
+
+
+class DatasetDeleteView(AssetDeleteView):
+    model, noun, list_route = Dataset, "dataset", "inventory:dataset_list"
+    intro = _DELETE_INTRO + " A dataset with recorded versions cannot be deleted."
+
+
+class FeatureCreateView(AssetCreateView):
+    model, form_class, noun, intro = Feature, FeatureForm, "feature", _FEATURE_INTRO
+    list_route = "inventory:feature_list"
+
+
+class FeatureEditView(AssetEditView):
+    model, form_class, noun, intro = Feature, FeatureForm, "feature", _FEATURE_INTRO
+    list_route = "inventory:feature_list"
+
+
+class FeatureDeleteView(AssetDeleteView):
+    model, noun, list_route, intro = Feature, "feature", "inventory:feature_list", _DELETE_INTRO
+
+
+class PipelineCreateView(AssetCreateView):
+    model, form_class, noun, intro = Pipeline, PipelineForm, "pipeline", _PIPELINE_INTRO
+    list_route = "inventory:pipeline_list"
+
+
+class PipelineEditView(AssetEditView):
+    model, form_class, noun, intro = Pipeline, PipelineForm, "pipeline", _PIPELINE_INTRO
+    list_route = "inventory:pipeline_list"
+
+
+class PipelineDeleteView(AssetDeleteView):
+    model, noun, list_route, intro = Pipeline, "pipeline", "inventory:pipeline_list", _DELETE_INTRO

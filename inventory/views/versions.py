@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -15,20 +16,24 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from core.exceptions import ConflictError
-from core.permissions import user_has_any_permission
+from core.permissions import user_can, user_has_any_permission
 from core.tables import Column
 from core.views.generic import ObjectListView
 from inventory.choices import ModelStage
 from inventory.filters import ModelVersionFilterSet
-from inventory.models import FROZEN_STAGES, MLModel, ModelVersion
+from inventory.forms import DatasetVersionForm
+from inventory.models import FROZEN_STAGES, Dataset, DatasetVersion, MLModel, ModelVersion
 from inventory.selectors.versions import LIVE_STAGES, lifecycle_board, mlmodel_as_of
 from inventory.services import versions
 from inventory.tables import STAGE_BADGES
+from inventory.views.catalogue import RecordEditMixin, RecordFormView
 
 __all__ = [
     "BOARD_HORIZON_DAYS",
     "LIVE_STAGES",
     "AsOfForm",
+    "DatasetVersionCreateView",
+    "DatasetVersionEditView",
     "LifecycleBoardView",
     "MLModelAsOfView",
     "ModelVersionListView",
@@ -197,3 +202,94 @@ class ModelVersionTransitionView(LoginRequiredMixin, FormView):
             form.add_error("to_stage", error.message)
             return self.form_invalid(form)
         return HttpResponseRedirect(self.version.get_absolute_url())
+
+
+# --------------------------------------------------------------------------------------
+# Dataset versions: record the next one, correct one (through `versions` services)
+# --------------------------------------------------------------------------------------
+_DATASET_VERSION_INTRO = ("Where this version's data is, its checksum, size, rows and schema. "
+                          "Versions are numbered by Custodia, without gaps. A version a model "
+                          "that reached production was built from is frozen evidence and "
+                          "cannot be changed.")
+
+
+class DatasetVersionCreateView(RecordFormView):
+    """Record the next version of a dataset the user may change (404 for one they may not
+    see, 403 without the permission)."""
+
+    model = DatasetVersion
+    form_class = DatasetVersionForm
+    permission_action = "add"
+    noun = "dataset version"
+    intro = _DATASET_VERSION_INTRO
+    list_route = "inventory:dataset_list"
+    dataset = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.dataset = get_object_or_404(Dataset.objects.restrict(request.user, "view"),
+                                             pk=kwargs["pk"])
+            if not user_can(request.user, "change", self.dataset):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self) -> str:
+        return f"Record a version of {self.dataset.name}"
+
+    def get_list_label(self) -> str:
+        return "Datasets"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(self.dataset.name, self.dataset.get_absolute_url())]
+
+    def get_submit_label(self) -> str:
+        return "Record the version"
+
+    def get_cancel_url(self) -> str:
+        return self.dataset.get_absolute_url()
+
+    def save(self, form) -> str:
+        version = versions.dataset_version_register(
+            dataset=self.dataset, actor=self.request.user,
+            reason=self.reason(form, "Recorded in the dashboard"), data=form.service_data())
+        messages.success(self.request, f"Recorded {version}.")
+        return version.get_absolute_url()
+
+
+class DatasetVersionEditView(RecordEditMixin, RecordFormView):
+    """Correct a dataset version; frozen ones are read-only. The location of a sensitive
+    dataset's version is left out for someone who may not see it."""
+
+    model = DatasetVersion
+    form_class = DatasetVersionForm
+    noun = "dataset version"
+    intro = _DATASET_VERSION_INTRO
+    list_route = "inventory:dataset_list"
+
+    def get_object(self, pk: int):
+        return get_object_or_404(self.restricted_queryset().select_related("dataset"), pk=pk)
+
+    def get_list_label(self) -> str:
+        return "Datasets"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(self.object.dataset.name, self.object.dataset.get_absolute_url())]
+
+    def frozen_message(self, obj) -> str:
+        if versions.dataset_version_frozen(obj):
+            return (f"{obj} was used by a model version that reached production: it is frozen "
+                    "evidence and cannot be changed. Record a new version instead.")
+        return ""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not self.object.dataset.details_visible_to(self.request.user):
+            form.fields.pop("uri", None)
+        return form
+
+    def save(self, form) -> str:
+        version = versions.dataset_version_update(
+            version=self.object, actor=self.request.user,
+            reason=self.reason(form, "Corrected in the dashboard"), data=form.service_data())
+        messages.success(self.request, f"Saved the changes to {version}.")
+        return version.get_absolute_url()
