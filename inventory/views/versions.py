@@ -30,7 +30,6 @@ from inventory.views.catalogue import RecordEditMixin, RecordFormView
 
 __all__ = [
     "BOARD_HORIZON_DAYS",
-    "LIVE_STAGES",
     "AsOfForm",
     "DatasetVersionCreateView",
     "DatasetVersionEditView",
