@@ -1,5 +1,6 @@
-"""Fixtures of the held-storage tests (import the `*_fixture` names to use them): a storage folder, a temp-upload folder and a copy-in
-folder of the test's own, a small size limit, and held records owned by one team."""
+"""Fixtures of the held-storage tests (import the `*_fixture` names to use them): a storage
+folder, a temp-upload folder and a copy-in folder of the test's own, a small size limit, and
+held records owned by one team."""
 
 from __future__ import annotations
 
