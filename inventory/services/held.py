@@ -160,6 +160,8 @@ def held_file_record(*, target: HeldTarget, actor, reason: str, stored: StoredFi
             locked = model.objects.select_for_update().get(pk=target.pk)
             _refuse_state(locked)
             uri_field, sha_field, size_field = _FIELDS[model]
+            if not stored.size:
+                raise ValidationError({"file": ["The file is empty."]})
             expected = declared or getattr(locked, sha_field)
             if expected and expected != stored.sha256:
                 raise ValidationError({"sha256": [
