@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -141,16 +141,17 @@ class HeldWriter:
 
 class HeldUploadHandler(FileUploadHandler):
     """A multipart upload handler that streams the form's `file` field straight into held
-    storage (no memory buffer, no temporary file). Install it as the request's only handler
-    before anything reads `request.POST` (the CSRF check included).
+    storage under `name_for(client file name)` (no memory buffer, no temporary file). Install
+    it as the request's only handler before anything reads `request.POST` (the CSRF check
+    included).
 
     After parsing, `stored` holds the `StoredFile`, `too_large` tells whether the limit was
     crossed (the partial file is already deleted).
     """
 
-    def __init__(self, request, *, name: str, field: str = "file") -> None:
+    def __init__(self, request, *, name_for: Callable[[str], str], field: str = "file") -> None:
         super().__init__(request)
-        self.target_name, self.field = name, field
+        self.name_for, self.field = name_for, field
         self.writer: HeldWriter | None = None
         self.stored: StoredFile | None = None
         self.too_large = False
@@ -159,7 +160,7 @@ class HeldUploadHandler(FileUploadHandler):
         super().new_file(field_name, file_name, *args, **kwargs)
         if field_name != self.field or self.writer is not None:
             return  # other file fields are dropped: this handler returns no data for them
-        self.writer = HeldWriter(self.target_name).open()
+        self.writer = HeldWriter(self.name_for(file_name)).open()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         if self.writer is None or self.field_name != self.field or self.stored is not None:
