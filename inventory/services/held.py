@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.db import transaction
 from django.utils.text import get_valid_filename
 
@@ -73,7 +73,10 @@ def held_target_get(kind: str, pk: int) -> HeldTarget:
 
 def held_upload_name(target: HeldTarget, filename: str) -> str:
     """A new storage name for the target's bytes; the random part keeps names unique."""
-    safe = get_valid_filename(Path(filename or "upload").name)[:100] or "upload"
+    try:
+        safe = get_valid_filename(Path(filename or "upload").name)[-100:]
+    except SuspiciousFileOperation:  # "..", or nothing left once cleaned
+        safe = "upload"
     token = uuid.uuid4().hex[:12]
     if isinstance(target, DatasetVersion):
         return f"datasets/{target.dataset_id}/v{target.version}/{token}-{safe}"

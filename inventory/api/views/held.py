@@ -37,7 +37,7 @@ class RawBodyParser:
     media_type = "application/octet-stream"
 
 
-def _body_chunks(request, length: int | None):
+def _body_chunks(request):
     """The raw body in 1 MiB blocks, straight from the WSGI stream (no buffer, no file)."""
     stream = request._request
     while True:
@@ -73,17 +73,17 @@ class _UploadView(_HeldDoor):
             raise exceptions.UnsupportedMediaType(
                 request.content_type, "Send the file as the raw body, with Content-Type "
                 "application/octet-stream.")
+        target = self.target(request, pk)  # 404, 403 and 409 before a byte is read
         length = _content_length(request)
         limit = max_upload_bytes()
         if length is not None and length > limit:
             raise PayloadTooLarge(f"The file is larger than the {limit:,} bytes allowed.")
-        target = self.target(request, pk)
         params = request.query_params
         try:
             stored = held_file_store(
                 target=target, actor=request.user, reason=params.get("change_reason", ""),
                 sha256=params.get("sha256", ""), filename=params.get("filename", "upload"),
-                chunks=_body_chunks(request, length))
+                chunks=_body_chunks(request))
         except UploadTooLarge as error:
             raise PayloadTooLarge(str(error)) from error
         return Response(_summary(stored), status=status.HTTP_201_CREATED)
