@@ -278,11 +278,18 @@ WHITENOISE_USE_FINDERS = env.bool("CUSTODIA_STATIC_FROM_FINDERS", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(CUSTODIA_ARTIFACT_ROOT)}},
+    # Held data and model artefacts (`custodia://` URIs): uploads, copy-in, re-hashing, purge.
+    "held": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+             "OPTIONS": {"location": str(CUSTODIA_ARTIFACT_ROOT)}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
                     if WHITENOISE_USE_FINDERS
                     else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("CUSTODIA_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
+# Held storage: the largest file one upload or copy-in may store (larger ones get 413 and
+# leave nothing), and the only folders a copy-in may read `file://` sources from.
+CUSTODIA_MAX_UPLOAD_BYTES = env.int("CUSTODIA_MAX_UPLOAD_BYTES", default=5 * 1024**3)
+CUSTODIA_COPY_IN_ROOTS = env.list("CUSTODIA_COPY_IN_ROOTS", default=[])
 
 # --------------------------------------------------------------------------------------
 # Security (production values come from the environment; see README)

@@ -6,6 +6,7 @@ from django.db import models
 class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed"
     DOWNLOAD = "download", "Downloaded"
+    UPLOAD = "upload", "Uploaded"
     EXPORT = "export", "Exported"
     SEARCH = "search", "Searched"
 

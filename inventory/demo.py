@@ -448,7 +448,8 @@ def demo_load() -> dict[str, int]:
                 for number in (1, 2):
                     versions.dataset_version_register(
                         dataset=dataset, actor=actor, reason=f"Snapshot {2024 + number}", data={
-                            "uri": f"s3://custodia-demo/{name}/v{number}/",
+                            # Held datasets wait for their files (upload or copy-in).
+                            "uri": "" if storage == "held" else f"s3://custodia-demo/{name}/v{number}/",
                             "sha256": _sha(f"{name}:{number}"),
                             "size": rows * 180 * number // 2, "row_count": rows * number // 2,
                             "schema": {"type": "object"}})

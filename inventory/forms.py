@@ -519,3 +519,28 @@ class CompletenessFilterForm(forms.Form):
             (key, model._meta.verbose_name_plural.capitalize()) for key, model in types.items()]
         self.fields["team"].queryset = Team.objects.restrict(user, "view").order_by("name") \
             if hasattr(Team.objects, "restrict") else Team.objects.all()
+
+
+# --------------------------------------------------------------------------------------
+# Held storage
+# --------------------------------------------------------------------------------------
+_REASON_HELP = "Kept in the version's history with your name."
+
+
+class HeldUploadForm(forms.Form):
+    """The fields next to the uploaded file (the file itself is streamed to storage by
+    `core.storage.HeldUploadHandler`, never through this form)."""
+
+    sha256 = forms.CharField(
+        label="Expected SHA-256", max_length=64, required=False,
+        help_text="Optional: the upload is refused, and nothing kept, when the bytes differ.")
+    change_reason = forms.CharField(label="Why", max_length=500, help_text=_REASON_HELP)
+
+
+class HeldCopyInForm(forms.Form):
+    source = forms.CharField(
+        label="Source", max_length=1000,
+        help_text="A file:// path under a folder allowed for copy-in, e.g. "
+                  "file:///srv/exports/loans-2026-11.csv.")
+    sha256 = forms.CharField(label="Expected SHA-256", max_length=64, required=False)
+    change_reason = forms.CharField(label="Why", max_length=500, help_text=_REASON_HELP)

@@ -51,3 +51,13 @@ def webhook_retry_due(job: JobContext) -> dict:
     from inventory.services.integrations import webhook_deliveries_due
 
     return {"queued": webhook_deliveries_due()}
+
+
+@custodia_job("inventory.held_copy_in")
+def held_copy_in(job: JobContext, *, kind: str, pk: int, source: str, reason: str,
+                 sha256: str = "") -> dict:
+    """Copy a `file://` source from an allowed folder into held storage, hashing it."""
+    from inventory.services.held import held_copy_in as copy_in
+
+    return copy_in(kind=kind, pk=pk, source=source, reason=reason, sha256=sha256,
+                   actor=job.run.user, progress=job.progress)

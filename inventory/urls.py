@@ -5,7 +5,15 @@ Route names follow `inventory:<model>_list|_detail|_add|_edit|_delete` (house st
 
 from django.urls import path
 
-from inventory.views import catalogue, deployments, deprecation, retention, standards, versions
+from inventory.views import (
+    catalogue,
+    deployments,
+    deprecation,
+    held,
+    retention,
+    standards,
+    versions,
+)
 
 app_name = "inventory"
 
@@ -71,4 +79,9 @@ urlpatterns = [
     path("deprecation-notices/", deprecation.DeprecationNoticeListView.as_view(),
          name="deprecationnotice_list"),
     path("deployments/", deployments.DeploymentListView.as_view(), name="deployment_list"),
+    # Held storage
+    path("dataset-versions/<int:pk>/held/", held.DatasetVersionHeldView.as_view(),
+         name="datasetversion_held"),
+    path("model-versions/<int:pk>/held/", held.ModelVersionHeldView.as_view(),
+         name="modelversion_held"),
 ]

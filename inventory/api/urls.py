@@ -8,6 +8,7 @@ from inventory.api.views import (
     catalogue,
     deployments,
     deprecation,
+    held,
     integrations,
     retention,
     versions,
@@ -57,5 +58,14 @@ urlpatterns = [
          name="cicd-deployment-report"),
     path("exchange/export/", integrations.InventoryExportView.as_view(), name="exchange-export"),
     path("exchange/import/", integrations.InventoryImportView.as_view(), name="exchange-import"),
+    # Held storage: upload, or copy in from an allowed folder
+    path("dataset-versions/<int:pk>/upload/", held.DatasetVersionUploadView.as_view(),
+         name="datasetversion-upload"),
+    path("dataset-versions/<int:pk>/copy-in/", held.DatasetVersionCopyInView.as_view(),
+         name="datasetversion-copy-in"),
+    path("model-versions/<int:pk>/upload/", held.ModelVersionUploadView.as_view(),
+         name="modelversion-upload"),
+    path("model-versions/<int:pk>/copy-in/", held.ModelVersionCopyInView.as_view(),
+         name="modelversion-copy-in"),
     *router.urls,
 ]

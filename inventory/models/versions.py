@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from core.models.governed import GovernedModel, GovernedQuerySet
-from inventory.choices import DatasetRole, ModelStage
+from inventory.choices import DatasetRole, ModelStage, StorageMode
 from inventory.validators import validate_json_schema, validate_metrics
 
 from .catalogue import Dataset, MLModel
@@ -197,6 +197,15 @@ class DatasetVersion(GovernedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:dataset_detail", args=[self.dataset_id]) + f"#v{self.version}"
+
+    def clean(self) -> None:
+        super().clean()
+        # Held storage: a held dataset's bytes are Custodia's own copy, never a pointer.
+        if (self.dataset_id and self.dataset.storage_mode == StorageMode.HELD and self.uri
+                and not self.uri.startswith("custodia://")):
+            raise ValidationError({"uri": [
+                "A held dataset keeps its bytes in Custodia's storage: leave the location "
+                "empty, then upload the file or copy it in from an allowed folder."]})
 
     def hidden_fields_for(self, user) -> frozenset[str]:
         """The location of a sensitive dataset's version is hidden like its datasheet."""

@@ -1,8 +1,9 @@
 """Retention policies, legal holds and the scheduled purge of artifacts.
 
-What may be purged: only artifact *files* held by Custodia (`inventory.storage`: URIs
-`custodia://<name>` in Django's default storage). Artifacts held elsewhere (`s3://...`)
-are the owner's to delete. Versions, their history, audit
+What may be purged: only artifact *files* held by Custodia, i.e. whose URI is
+`custodia://<name>`, `<name>` being a path in the `held` storage (`core.storage`: rooted at
+`settings.CUSTODIA_ARTIFACT_ROOT`, or object storage through django-storages). Artifacts
+held elsewhere (`s3://...`) are the owner's to delete. Versions, their history, audit
 records and job runs are never touched: a `PurgeRecord` is added instead, so the
 inventory still says what existed, its checksum, and when and why its bytes went.
 
@@ -33,7 +34,6 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -42,6 +42,7 @@ from core.audit import describe_actor
 from core.exceptions import ConflictError
 from core.models import JobRun
 from core.services.records import record_create, record_delete, record_update
+from core.storage import HELD_SCHEME, held_storage, held_storage_name
 from inventory.choices import ModelStage, RetainedAssetType
 from inventory.models import (
     Dataset,
@@ -53,7 +54,6 @@ from inventory.models import (
     PurgeRecord,
     RetentionPolicy,
 )
-from inventory.storage import HELD_SCHEME, held_storage_name
 
 __all__ = [
     "PurgeCandidate",
@@ -374,8 +374,8 @@ def _purge_one(candidate: PurgeCandidate, *, job_run: JobRun | None) -> dict[str
         with transaction.atomic():
             if _still_blocked(candidate):
                 return None
-            exists = default_storage.exists(candidate.storage_name)
-            size = default_storage.size(candidate.storage_name) if exists else None
+            exists = held_storage().exists(candidate.storage_name)
+            size = held_storage().size(candidate.storage_name) if exists else None
             record = PurgeRecord.objects.create(
                 model_version_id=(candidate.object_id
                                   if candidate.kind == RetainedAssetType.MODEL_VERSION else None),
@@ -386,7 +386,7 @@ def _purge_one(candidate: PurgeCandidate, *, job_run: JobRun | None) -> dict[str
                 size=size, policy_id=candidate.policy_id, retained_until=candidate.retained_until,
                 job_run=job_run, actor=describe_actor())
             if exists:
-                default_storage.delete(candidate.storage_name)
+                held_storage().delete(candidate.storage_name)
     except IntegrityError:
         return None  # another worker purged it a moment ago
     return {**candidate.as_report(), "size": size, "file_found": exists,

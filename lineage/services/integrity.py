@@ -1,9 +1,9 @@
 """Integrity of held data: checksums on registration, scheduled re-hashing, verification.
 
-Held bytes live in Django's default storage and are named by `custodia://<storage name>`
-URIs (`inventory.storage`). A stored
-checksum is evidence: the job compares against it and raises an `IntegrityFinding` on a
-mismatch, it never overwrites it.
+Held bytes live in the `held` storage of `settings.STORAGES` (`core.storage`: a folder under
+CUSTODIA_ARTIFACT_ROOT, or object storage in production) and are named by
+`custodia://<storage name>` URIs. A stored checksum is evidence: the job compares against
+it and raises an `IntegrityFinding` on a mismatch, it never overwrites it.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from core.audit import audit_context
 from core.models import JobRun
+from core.storage import HELD_SCHEME, held_storage, held_storage_name
 from inventory.choices import StorageMode
 from inventory.models import DatasetVersion, ModelVersion, PurgeRecord
-from inventory.storage import HELD_SCHEME, held_storage_name
 from lineage.choices import FindingKind, FindingStatus
 from lineage.models import IntegrityCheck, IntegrityFinding
 
@@ -45,7 +44,7 @@ CHUNK_BYTES = 1024 * 1024
 def storage_sha256(name: str) -> tuple[str, int]:
     """SHA-256 and size of a held file, read in 1 MiB blocks (never whole into memory)."""
     digest, size = hashlib.sha256(), 0
-    with default_storage.open(name, "rb") as handle:
+    with held_storage().open(name, "rb") as handle:
         for block in iter(lambda: handle.read(CHUNK_BYTES), b""):
             digest.update(block)
             size += len(block)
@@ -76,7 +75,7 @@ def dataset_version_checksum_fill(version: DatasetVersion) -> None:
         # Not (yet) in Custodia's storage: nothing here to hash (a copy being moved in
         # keeps its client-given checksum, which the job verifies once it is held).
         return
-    if not default_storage.exists(name):
+    if not held_storage().exists(name):
         raise ValidationError({"uri": [f"No held file at {version.uri}: upload it first."]})
     sha256, size = storage_sha256(name)
     if version.sha256 and version.sha256 != sha256:
@@ -161,7 +160,7 @@ def _check_one(check: IntegrityCheck, job_run: JobRun | None, summary: RehashSum
         # design, not missing. Nothing to raise, today or after a finding was resolved.
         summary.purged += 1
         check.last_ok, check.last_observed_sha256 = None, ""
-    elif name is None or not default_storage.exists(name):
+    elif name is None or not held_storage().exists(name):
         summary.missing += 1
         check.last_ok, check.last_observed_sha256 = False, ""
         _finding_raise(target, FindingKind.MISSING_FILE, expected, "",
@@ -219,7 +218,7 @@ def dataset_version_verify(*, version: DatasetVersion, actor, reason: str) -> Ve
     """
     name = held_storage_name(version.uri)
     if name is not None:
-        if not default_storage.exists(name):
+        if not held_storage().exists(name):
             raise ValidationError({"uri": [f"No held file at {version.uri}."]})
         observed, size = storage_sha256(name)
     else:

@@ -96,9 +96,9 @@ def test_deprecation_triggers_twice_on_a_worker(any_broker: str) -> None:
 def test_retention_purge_twice_on_a_worker(any_broker: str, settings,
                                            tmp_path: Path) -> None:
     root = tmp_path / "artifacts"
-    settings.STORAGES = {**settings.STORAGES, "default": {
+    settings.STORAGES = {**settings.STORAGES, **{key: {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(root)}}}
+        "OPTIONS": {"location": str(root)}} for key in ("default", "held")}}
     RetentionPolicyFactory(retain_days=365)
     name = default_storage.save("models/old.bin", ContentFile(b"weights"))
     version = ModelVersionFactory(stage=ModelStage.RETIRED, artifact_uri=f"custodia://{name}")
@@ -182,9 +182,9 @@ def test_two_workers_at_once_notify_and_purge_once(settings, tmp_path: Path) -> 
     assert DeprecationNotice.objects.count() == len(versions)
     assert OutboxMessage.objects.filter(task_name="inventory.deprecation_notify").count() == 6
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
+    settings.STORAGES = {**settings.STORAGES, **{key: {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "artifacts")}}}
+        "OPTIONS": {"location": str(tmp_path / "artifacts")}} for key in ("default", "held")}}
     RetentionPolicyFactory(retain_days=0, stage=ModelStage.RETIRED)
     for index in range(6):
         name = default_storage.save(f"models/{index}.bin", ContentFile(b"w"))

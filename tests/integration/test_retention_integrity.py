@@ -8,14 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
 
 from core.choices import JobStatus
 from core.models import JobRun
 from core.services.job_runs import job_run_submit
+from core.storage import held_storage, held_storage_name
 from inventory.choices import ModelStage, RetainedAssetType
 from inventory.services.versions import model_version_datasets_link
-from inventory.storage import held_storage_name
 from lineage.choices import FindingKind, FindingStatus
 from lineage.models import IntegrityFinding
 from lineage.tasks import REHASH_JOB
@@ -66,8 +65,8 @@ def test_live_data_kept_and_a_lawful_purge_raises_no_finding(any_broker, artifac
     assert [p["object_id"] for p in purge.result["purged"]] == [old.pk]
     assert [s["object_id"] for s in purge.result["skipped"]] == [training.pk]
     assert str(production) in purge.result["skipped"][0]["skip_reason"]
-    assert default_storage.exists(held_storage_name(training.uri))
-    assert not default_storage.exists(held_storage_name(old.uri))
+    assert held_storage().exists(held_storage_name(training.uri))
+    assert not held_storage().exists(held_storage_name(old.uri))
     for run in (rehash, again):
         assert run.result == {"checked": 2, "mismatches": 0, "missing": 0, "purged": 1}
     assert not IntegrityFinding.objects.filter(status=FindingStatus.OPEN).exists()

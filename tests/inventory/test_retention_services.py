@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from core.storage import held_storage, held_storage_name
 from inventory.choices import ModelStage, RetainedAssetType
 from inventory.models import LegalHold, ModelVersion, PurgeRecord
 from inventory.services import retention
-from inventory.storage import held_storage_name
 from tests.factories.catalogue import (
     ComplianceTagFactory,
     DatasetVersionFactory,
@@ -32,16 +31,16 @@ SEVEN_YEARS = 7 * 365 + 2
 def artifact_root(settings, tmp_path: Path) -> Path:
     """Default storage in a folder of this test's own."""
     root = tmp_path / "artifacts"
-    settings.STORAGES = {**settings.STORAGES, "default": {
+    settings.STORAGES = {**settings.STORAGES, **{key: {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(root)}}}
+        "OPTIONS": {"location": str(root)}} for key in ("default", "held")}}
     return root
 
 
 def held_version(*, name: str, stage: str = ModelStage.RETIRED, years_ago: float = 8,
                  model=None, content: bytes = b"weights") -> ModelVersion:
     """A version whose artifact file is held by Custodia, in `stage` since `years_ago`."""
-    storage_name = default_storage.save(f"models/{name}.bin", ContentFile(content))
+    storage_name = held_storage().save(f"models/{name}.bin", ContentFile(content))
     version = ModelVersionFactory(model=model or MLModelFactory(), stage=stage,
                                   artifact_uri=f"custodia://{storage_name}")
     entered = timezone.now() - datetime.timedelta(days=365 * years_ago)
@@ -156,7 +155,7 @@ def test_policy_on_deprecated_counts_from_deprecation_for_later_stages(artifact_
 
 def test_dataset_version_files_follow_dataset_policies(artifact_root):
     RetentionPolicyFactory(asset_type=RetainedAssetType.DATASET_VERSION, retain_days=0)
-    name = default_storage.save("data/train.parquet", ContentFile(b"rows"))
+    name = held_storage().save("data/train.parquet", ContentFile(b"rows"))
     version = DatasetVersionFactory(uri=f"custodia://{name}")
 
     report = retention.retention_purge()
@@ -207,7 +206,7 @@ def _dataset_version_used_by(stage: str, name: str = "data/train.parquet"):
     from inventory.services.versions import model_version_datasets_link
 
     RetentionPolicyFactory(asset_type=RetainedAssetType.DATASET_VERSION, retain_days=0)
-    stored = default_storage.save(name, ContentFile(b"rows"))
+    stored = held_storage().save(name, ContentFile(b"rows"))
     data = DatasetVersionFactory(uri=f"custodia://{stored}")
     model_version = ModelVersionFactory(stage=ModelStage.REGISTERED)
     model_version_datasets_link(version=model_version, actor=None, reason="test",
@@ -223,7 +222,7 @@ def test_data_a_production_model_trained_on_is_never_purged(artifact_root):
     report = retention.retention_purge()
 
     assert report["purged"] == [] and not PurgeRecord.objects.exists()
-    assert default_storage.exists(stored)
+    assert held_storage().exists(stored)
     [skipped] = report["skipped"]
     assert skipped["object_id"] == data.pk and skipped["in_use_by"] == [str(model_version)]
     assert str(model_version) in skipped["skip_reason"]
@@ -236,12 +235,12 @@ def test_data_is_purged_once_every_model_version_using_it_is_retired(artifact_ro
     report = retention.retention_purge()
 
     assert [p["object_id"] for p in report["purged"]] == [data.pk]
-    assert not default_storage.exists(stored)
+    assert not held_storage().exists(stored)
 
 
 def test_a_held_dataset_version_is_skipped_with_the_hold_named(artifact_root):
     RetentionPolicyFactory(asset_type=RetainedAssetType.DATASET_VERSION, retain_days=0)
-    stored = default_storage.save("data/held.parquet", ContentFile(b"rows"))
+    stored = held_storage().save("data/held.parquet", ContentFile(b"rows"))
     data = DatasetVersionFactory(uri=f"custodia://{stored}")
     LegalHoldFactory(model=None, dataset=data.dataset, reference="CASE-3")
 

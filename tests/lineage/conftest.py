@@ -28,9 +28,9 @@ C = "custodia"
 def artifact_root(settings, tmp_path: Path) -> Path:
     """Default storage (held data) in a folder of this test's own."""
     root = tmp_path / "artifacts"
-    settings.STORAGES = {**settings.STORAGES, "default": {
+    settings.STORAGES = {**settings.STORAGES, **{key: {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(root)}}}
+        "OPTIONS": {"location": str(root)}} for key in ("default", "held")}}
     return root
 
 
