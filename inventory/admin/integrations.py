@@ -21,6 +21,8 @@ class WebhookAdminForm(ReasonForm):
         super().__init__(*args, **kwargs)
         # Write-only: the stored secret is never put back into the page.
         self.fields["secret"].required = False
+        # The field's default is callable, so Django would echo the value in a hidden input.
+        self.fields["secret"].show_hidden_initial = False
         self.fields["secret"].label = "New signing secret" if self.instance.pk else "Signing secret"
         self.fields["secret"].help_text = (
             "Type a new secret (at least 16 characters) to rotate it; leave empty to keep "
