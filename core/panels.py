@@ -2,8 +2,8 @@
 
 A detail page of a lower app (a model, a version, a dataset in `inventory`) renders
 `{% detail_panels object %}`; higher apps register panels for that record type in their
-`ready()`, so the lower app shows lineage, deployments, approvals or risk without importing
-the apps that know them.
+`ready()`, so the lower app shows what they know (today: lineage, reproducibility and
+integrity findings) without importing them.
 
     register_panel("inventory.modelversion", Panel(
         key="lineage", title="Lineage", template="lineage/panels/version_lineage.html",

@@ -538,10 +538,12 @@ def demo_load() -> dict[str, int]:
                         "inference_requirements": data["inference_requirements"],
                         "code_repository": f"https://git.example.org/{team}/{name}",
                         "code_commit": _sha(f"{name}:commit:{number}")[:40],
+                        "environment_digest": "sha256:" + _sha(f"{name}:environment:{number}"),
+                        "datasets": _demo_training_data(actor, teams[team]),
                     })
                 created["versions"] += 1
                 if version_stage != "registered":
-                    # Stage history from before the approval workflow existed: recorded
+                    # Stage history from before the versions were registered here: recorded
                     # with history, by the owner, with the reason.
                     update_audited(ModelVersion.objects.filter(pk=version.pk), actor=actor,
                                    reason=f"Moved to {version_stage} (recorded at migration "
@@ -574,3 +576,13 @@ def demo_load() -> dict[str, int]:
             asset_type="mlmodel", risk_tier="medium",
             defaults={"required_fields": ["output_schema", "steward"]})
     return created
+
+
+def _demo_training_data(actor, team) -> list[dict]:
+    """A granular version pins its data: the newest dataset version of the model's team
+    that its registrant may see (any visible one otherwise)."""
+    from inventory.models import DatasetVersion
+
+    visible = DatasetVersion.objects.restrict(actor, "view").order_by("-pk")
+    chosen = visible.filter(dataset__team=team).first() or visible.first()
+    return [{"dataset_version": chosen, "role": "train"}] if chosen else []

@@ -376,11 +376,12 @@ class ModelVersionFilterSet(django_filters.FilterSet):
                           help_text=METRIC_HELP)
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
                                                      label="Registered after")
-    # Branches, aliases, signed commits, the lifecycle board's due dates.
+    # Branches, aliases, commits reported as signed, the lifecycle board's due dates.
     branch = django_filters.CharFilter(field_name="branch__name", label="Branch")
     alias = django_filters.CharFilter(field_name="aliases__name", label="Alias",
                                       distinct=True)
-    code_commit_signed = django_filters.BooleanFilter(label="Signed commit")
+    code_commit_signed = django_filters.BooleanFilter(
+        label="Commit reported as signed by the client")
     revalidation_due_before = django_filters.DateFilter(
         field_name="deprecation_schedule__validation_expires_on", lookup_expr="lte",
         label="Validation expires by")

@@ -22,7 +22,7 @@ grant_app_to_platform_admin("inventory")
 # - data scientists register assets and versions; they change and delete only what they
 #   registered (or own), through the object grants the services give them;
 # - model owners also change any visible asset's metadata, request promotion and deprecate;
-# - validators and CAB members promote (the approval workflow decides when);
+# - validators and CAB members promote;
 # - compliance officers keep the controlled compliance tags (the vocabulary and each
 #   model's tags); risk officers set risk tiers;
 # - auditors only read; platform admins hold every inventory permission (below).

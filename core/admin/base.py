@@ -71,8 +71,8 @@ class GovernedAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Old versions may be looked at, never saved back: simple-history's
-        SIMPLE_HISTORY_REVERT_DISABLED only hides the button, and a revert would restore an
-        approved state without an approval (docs/conventions.md, audit)."""
+        SIMPLE_HISTORY_REVERT_DISABLED only hides the button, and a revert would write an old
+        state back without the services' checks (docs/conventions.md, audit)."""
         if request.method not in ("GET", "HEAD") and self.revert_disabled(request):
             raise PermissionDenied("Reverting from the history is disabled; make a change instead.")
         return super().history_form_view(request, object_id, version_id, extra_context)

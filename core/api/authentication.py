@@ -4,7 +4,7 @@ from rest_framework.authentication import TokenAuthentication, get_authorization
 
 
 class BearerOrTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication that also accepts the Bearer keyword (OpenLineage, MLflow)."""
+    """DRF's token authentication that also accepts the Bearer keyword (OpenLineage clients send it)."""
 
     keywords = (b"bearer", b"token")
 

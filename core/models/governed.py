@@ -18,6 +18,7 @@ from core.permissions import object_permissions_forget, restrict_queryset
 
 __all__ = [
     "AuditedWriteRequired",
+    "GovernedHistoricalRecords",
     "GovernedModel",
     "GovernedQuerySet",
     "HistoryActorMixin",
@@ -87,13 +88,31 @@ class GovernedQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+class GovernedHistoricalRecords(HistoricalRecords):
+    """simple-history's records, leaving out the fields a model lists in
+    `history_excluded_fields` (secrets: a history row is readable by more people, for
+    longer, than the record itself)."""
+
+    def fields_included(self, model) -> list:
+        skipped = set(getattr(model, "history_excluded_fields", ()))
+        return [field for field in super().fields_included(model) if field.name not in skipped]
+
+    def create_history_model(self, model, inherited):
+        history_model = super().create_history_model(model, inherited)
+        history_model._history_excluded_fields = [
+            *self.excluded_fields, *getattr(model, "history_excluded_fields", ())]
+        return history_model
+
+
 class GovernedModel(models.Model):
     """Abstract base of every governed record: timestamps and a full change history."""
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(inherit=True, bases=[HistoryActorMixin])
+    history = GovernedHistoricalRecords(inherit=True, bases=[HistoryActorMixin])
+    # Field names kept out of the history (see `GovernedHistoricalRecords`).
+    history_excluded_fields: tuple[str, ...] = ()
     objects = GovernedQuerySet.as_manager()
 
     class Meta:

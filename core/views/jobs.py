@@ -20,7 +20,8 @@ class JobRunListView(ObjectListView):
     model = JobRun
     filterset_class = JobRunFilterSet
     title = "Job runs"
-    description = ("Every background job run: reconciliations, integrity checks, reports and "
+    description = ("Every background job run: deprecation triggers and notices, retention "
+                   "purges, webhook deliveries, dataset integrity and residency checks and "
                    "housekeeping, with who started it and how it ended.")
     empty_message = "No job has run yet. Scheduled jobs appear here once a worker picks them up."
     default_sort = "-created_at"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.html import format_html
 
 from core.admin.base import GovernedAdmin, ReadOnlyAdmin, ReasonForm
 from inventory.models import Webhook, WebhookAttempt, WebhookDelivery
@@ -18,11 +19,19 @@ class WebhookAdminForm(ReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["secret"].required = self.instance.pk is None
+        # Write-only: the stored secret is never put back into the page.
+        self.fields["secret"].required = False
+        # The field's default is callable, so Django would echo the value in a hidden input.
+        self.fields["secret"].show_hidden_initial = False
+        self.fields["secret"].label = "New signing secret" if self.instance.pk else "Signing secret"
         self.fields["secret"].help_text = (
-            "Shared signing secret (at least 16 characters); leave empty to keep the current one.")
+            "Type a new secret (at least 16 characters) to rotate it; leave empty to keep "
+            "the current one." if self.instance.pk else
+            "At least 16 characters; leave empty to have one generated. It is shown once, "
+            "after saving, and never again.")
 
     def clean_secret(self) -> str:
+        # A new webhook's instance already holds a generated secret (the field's default).
         return self.cleaned_data.get("secret") or self.instance.secret
 
 
@@ -39,6 +48,15 @@ class WebhookAdmin(GovernedAdmin):
 
     def get_history_list_display(self, request):
         return ["url", "active"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and obj.pk is not None:
+            secret = Webhook.objects.values_list("secret", flat=True).get(pk=obj.pk)
+            self.message_user(request, format_html(
+                "Signing secret of “{}”: <code>{}</code>. Copy it now: it is shown only "
+                "this once (type a new one on the webhook's page to rotate it).",
+                obj.name, secret), messages.WARNING)
 
 
 class WebhookAttemptInline(admin.TabularInline):

@@ -15,7 +15,7 @@ from inventory.admin.catalogue import (
     add_legal_hold_error,
     adopt_saved,
 )
-from inventory.choices import ModelStage
+from inventory.choices import DatasetRole, ModelStage
 from inventory.models import FROZEN_STAGES, Dataset, DatasetVersion, MLModel, ModelVersion
 from inventory.services import versions
 
@@ -30,9 +30,19 @@ class ModelVersionAdminForm(RegistrationAdminForm):
                   "validated → staging → production → deprecated → archived → retired); "
                   "give the reason below.")
 
+    datasets = forms.ModelMultipleChoiceField(
+        queryset=DatasetVersion.objects.none(), required=False, label="Training data",
+        help_text="The dataset versions it was trained on (linked with their SHA-256 as it is "
+                  "now). A version of a granular model pins its data this way.")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from inventory.services.versions import allowed_transitions
+
+        if "datasets" in self.fields:
+            user = getattr(self, "request_user", None)
+            self.fields["datasets"].queryset = DatasetVersion.objects.none() if user is None \
+                else DatasetVersion.objects.restrict(user, "view").select_related("dataset")
 
         if "to_stage" in self.fields:  # not on the add page (a new version starts registered)
             allowed = allowed_transitions(self.instance.stage) if self.instance.pk else []
@@ -49,7 +59,36 @@ class ModelVersionAdminForm(RegistrationAdminForm):
     def service_data(self) -> dict:
         data = super().service_data()
         data.pop("to_stage", None)
+        chosen = data.pop("datasets", None)
+        if chosen:
+            data["datasets"] = [{"dataset_version": dv, "role": DatasetRole.TRAIN}
+                                for dv in chosen]
         return data
+
+    def _pin_errors(self, cleaned: dict) -> None:
+        """What the model's versioning strategy asks the version to pin, next to the fields:
+        at registration, and before a move forward into a pinned stage."""
+        to_stage = cleaned.get("to_stage")
+        if self.instance.pk:
+            stored = ModelVersion.objects.select_related("model").get(pk=self.instance.pk)
+            if not to_stage or stored.stage in FROZEN_STAGES or to_stage not in \
+                    versions.PINNED_STAGES or versions.STAGE_ORDER.index(to_stage) <= \
+                    versions.STAGE_ORDER.index(stored.stage):
+                return
+            strategy = stored.model.versioning_strategy
+            linked = [link.dataset_version for link in stored.dataset_links.all()]
+            current = {name: getattr(stored, name) for name in versions.PINNED_FIELDS}
+        else:
+            if cleaned.get("model") is None:
+                return
+            strategy = cleaned["model"].versioning_strategy
+            linked, current = list(cleaned.get("datasets") or ()), {}
+        fields = {**current, **{name: cleaned[name] for name in versions.PINNED_FIELDS
+                                if name in cleaned}}
+        for name, found in versions.pin_problems(strategy=strategy, fields=fields,
+                                                 dataset_versions=linked).items():
+            for message in found:
+                self.add_error(name if name in self.fields else None, message)
 
     def clean(self):
         from inventory.services.versions import transition_problems
@@ -66,6 +105,7 @@ class ModelVersionAdminForm(RegistrationAdminForm):
                     version=stored, to_stage=to_stage, actor=self.request_user,
                     reason=cleaned.get("change_reason") or ""):
                 self.add_error("to_stage", problem)
+        self._pin_errors(cleaned)
         return cleaned
 
 
@@ -105,7 +145,8 @@ class ModelVersionAdmin(GovernedAdmin):
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        return fields if obj is not None else [f for f in fields if f != "to_stage"]
+        hidden = {"datasets"} if obj is not None else {"to_stage"}
+        return [f for f in fields if f not in hidden]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

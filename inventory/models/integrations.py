@@ -53,6 +53,8 @@ class Webhook(GovernedModel):
                                    on_delete=models.SET_NULL, related_name="+")
 
     objects = WebhookQuerySet.as_manager()
+    # The signing secret is shown once, on creation, and never kept in the history.
+    history_excluded_fields = ("secret",)
 
     class Meta:
         ordering = ["name"]

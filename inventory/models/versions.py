@@ -31,6 +31,7 @@ __all__ = [
     "ModelVersionDataset",
     "ModelVersionDatasetQuerySet",
     "ModelVersionQuerySet",
+    "environment_digest_validator",
     "sha256_validator",
 ]
 
@@ -51,6 +52,12 @@ def _frozen_error(names) -> ValidationError:
 
 
 sha256_validator = RegexValidator(r"^[0-9a-f]{64}$", "A SHA-256 checksum is 64 lowercase hex digits.")
+
+# An image digest as registries print it (sha256:<hex>) or the bare SHA-256 of a lock file.
+environment_digest_validator = RegexValidator(
+    r"^(sha256:)?[0-9a-f]{64}$",
+    "An environment digest is a container image digest (sha256: and 64 lowercase hex "
+    "digits) or the SHA-256 of the environment lock file (64 lowercase hex digits).")
 
 
 class ModelVersionQuerySet(GovernedQuerySet):
@@ -99,12 +106,18 @@ class ModelVersion(GovernedModel):
     inference_requirements = models.TextField(blank=True)
     code_repository = models.CharField(max_length=300, blank=True)
     code_commit = models.CharField(max_length=64, blank=True)
+    # Custodia does not verify signatures: this is what the registering client reports.
     code_commit_signed = models.BooleanField(
-        null=True, blank=True,
-        help_text="Whether the commit carries a verified signature (empty: not known).")
+        null=True, blank=True, verbose_name="commit reported as signed by the client",
+        help_text="Whether the client that registered the version reported the commit as "
+                  "signed; Custodia does not verify the signature (empty: not reported).")
     # Granular versioning pins the environment as its own artefact (a container image).
     environment_uri = models.CharField(max_length=500, blank=True,
                                        help_text="Container image or environment lock file.")
+    environment_digest = models.CharField(
+        max_length=71, blank=True, validators=[environment_digest_validator],
+        help_text="Pins the environment: the container image digest (sha256:…) or the "
+                  "SHA-256 of the environment lock file.")
     environment_size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
     branch = models.ForeignKey("inventory.ModelBranch", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="versions",

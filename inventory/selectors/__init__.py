@@ -1,1 +1,1 @@
-"""Reads across models that dashboards, reports and the API share, one module per subdomain."""
+"""Reads across models that the dashboards and the API share, one module per subdomain."""

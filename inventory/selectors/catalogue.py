@@ -21,7 +21,7 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------
-# Reads the dashboards, reports and API share
+# Reads the dashboards and the API share
 # --------------------------------------------------------------------------------------
 def mlmodel_licence_constraints(*, queryset: QuerySet | None = None,
                                 redistribution: tuple[str, ...] = (Redistribution.PROHIBITED,

@@ -129,6 +129,12 @@ class Component:
     note: str = ""
 
 
+# Custodia does not verify commit signatures: the flag is what the registering client said.
+SIGNATURE_WORDING = {True: "reported as signed by the client",
+                     False: "reported as unsigned by the client",
+                     None: "signature not reported"}
+
+
 def model_version_components(version: ModelVersion, *,
                              links: list[ModelVersionDataset] | None = None) -> list[Component]:
     """What `version` is made of under its model's versioning strategy.
@@ -153,14 +159,15 @@ def model_version_components(version: ModelVersion, *,
             size=None if bundled else link.size_at_link,
             note=in_bundle or "stored once, shared by every version that uses it"))
     if version.code_repository or version.code_commit:
-        signed = {True: "signed commit", False: "unsigned commit", None: "signature unknown"}[
-            version.code_commit_signed]
+        signed = SIGNATURE_WORDING[version.code_commit_signed]
         parts.append(Component(kind="code", label="Code",
-                               reference=f"{version.code_repository}@{version.code_commit}",
-                               size=None, note=in_bundle or f"in Git ({signed})"))
-    if version.environment_uri or version.training_environment:
+                               reference=version.code_repository or "—",
+                               checksum=version.code_commit,
+                               size=None, note=in_bundle or f"in Git; {signed}"))
+    if version.environment_uri or version.training_environment or version.environment_digest:
         parts.append(Component(kind="environment", label="Environment",
                                reference=version.environment_uri or version.training_environment,
+                               checksum=version.environment_digest,
                                size=None if bundled else version.environment_size,
                                note=in_bundle))
     return parts
@@ -227,6 +234,10 @@ def version_timeline(model: MLModel, user) -> dict[str, Any]:
                           if part.kind == "data" and part.reference in hidden else part
                           for part in parts]
         row.frozen = row.stage in FROZEN_STAGES
+        row.missing_pins = versions.pin_problems(
+            strategy=model.versioning_strategy,
+            fields={name: getattr(row, name) for name in versions.PINNED_FIELDS},
+            dataset_versions=[link.dataset_version for link in links])
         row.next_stages = versions.allowed_transitions(row.stage)
     branches = list(ModelBranch.objects.filter(model=model)
                     .select_related("parent_version")

@@ -12,7 +12,7 @@ An illegal move is refused with a `ValidationError` naming the stages it may go 
 Who may move a version (checked here, so the rule is the same on every door):
 - into staging or production: every promotion gate (below) must agree; the
   built-in gate asks for `inventory.promote_mlmodel` on the model (role or object grant),
-  governance adds approvals, risk adds signature checks;
+  and it is the only gate registered today;
 - into validated, or back from staging/validated (a demotion): `promote_mlmodel` too, as
   validators decide whether a version is fit;
 - into registered (a draft submitted): `change` on the version (its registrant or owner);
@@ -27,27 +27,36 @@ versions (`mlmodel_stage_sync`), and `ever_in_production` is set for good on the
 production version.
 
 
+## Versioning strategy (what a version pins)
+
+A version of a *granular* model pins its data, code and environment separately: linked
+dataset versions each with a SHA-256, a code commit, and an environment digest (container
+image digest or lock-file hash). A version of a *monolithic* model pins one bundle: the
+artefact's location and SHA-256. `model_version_pin_problems` says what is missing, per
+field; registration (unless the version is kept as a draft) and every forward move into
+registered, validated, staging or production refuse a version that does not pin what its
+model's strategy asks for, on every door.
+
+
 ## Promotion gates
 
 Promotion gates: the extension point through which other apps decide whether a version may
 be promoted into staging or production (docs/architecture.md, "gates that others register into").
 
-`inventory` imports no other app. Governance (approvals, CAB) and risk (signature checks)
-register a gate in their `AppConfig.ready()`:
+`inventory` imports no other app. A higher app registers a gate in its
+`AppConfig.ready()`, for example:
 
     from inventory.services.versions import register_promotion_gate
 
-    def approvals_gate(request: PromotionRequest) -> list[str]:
-        return [] if has_approval(request.version, request.to_stage) else [
-            "No approved promotion request for this version."]
+    def owner_gate(request: PromotionRequest) -> list[str]:
+        return [] if request.version.model.owner_id else ["The model has no owner."]
 
-    register_promotion_gate(approvals_gate, name="governance.approvals")
+    register_promotion_gate(owner_gate, name="example.owner")
 
 `model_version_transition` asks every gate on each promotion
 into a `GATED_STAGES` stage and proceeds only if all of them return no problem. The
 built-in gate (`permission_gate`) asks for `inventory.promote_mlmodel` on the model (a role
-or an object grant): it is the check that holds until governance fills the hook, and it
-stays registered after governance adds its own gates.
+or an object grant); it stays registered whatever other gates are added.
 """
 
 from __future__ import annotations
@@ -64,7 +73,7 @@ from django.db.models import Max
 from core.audit import audit_context
 from core.exceptions import ConflictError
 from core.permissions import user_can
-from inventory.choices import AssetType, DatasetRole, ModelStage
+from inventory.choices import AssetType, DatasetRole, ModelStage, VersioningStrategy
 from inventory.models import (
     FROZEN_STAGES,
     Dataset,
@@ -88,6 +97,8 @@ from inventory.services.standards import (
 
 __all__ = [
     "GATED_STAGES",
+    "PINNED_FIELDS",
+    "PINNED_STAGES",
     "STAGE_ORDER",
     "TRANSITIONS",
     "PromotionGate",
@@ -100,10 +111,12 @@ __all__ = [
     "mlmodel_stage_sync",
     "model_version_datasets_link",
     "model_version_delete",
+    "model_version_pin_problems",
     "model_version_register",
     "model_version_transition",
     "model_version_update",
     "permission_gate",
+    "pin_problems",
     "promotion_gates",
     "promotion_problems",
     "register_promotion_gate",
@@ -145,7 +158,7 @@ def model_version_register(*, model: MLModel, actor: Actor, reason: str,
         version.created_by = actor if getattr(actor, "is_authenticated", False) else None
         last = locked.versions.aggregate(last=Max("version"))["last"] or 0
         version.version = last + 1
-        version.full_clean(validate_constraints=False)
+        _full_clean_with_pins(version, links=links, actor=actor)
         save_with_reason(version, reason=reason)
         if links:
             model_version_datasets_link(version=version, links=links, actor=actor,
@@ -157,6 +170,78 @@ def model_version_register(*, model: MLModel, actor: Actor, reason: str,
         transaction.on_commit(lambda: model_version_registered.send(
             sender=ModelVersion, version=version, actor=actor, reason=reason))
     return version
+
+
+# --------------------------------------------------------------------------------------
+# Versioning strategy: what a version must pin
+# --------------------------------------------------------------------------------------
+# Stages a version enters only once it pins what its model's strategy asks for.
+PINNED_STAGES = frozenset({ModelStage.REGISTERED, ModelStage.VALIDATED, ModelStage.STAGING,
+                           ModelStage.PRODUCTION})
+# The version fields the strategies read (data is pinned by the dataset links).
+PINNED_FIELDS = ("artifact_uri", "artifact_sha256", "code_commit", "environment_digest")
+
+
+def pin_problems(*, strategy: str, fields: dict[str, Any],
+                 dataset_versions: list[DatasetVersion]) -> dict[str, list[str]]:
+    """What a version with these `fields` and linked `dataset_versions` fails to pin under
+    `strategy`, by field name (empty: nothing missing)."""
+    problems: dict[str, list[str]] = {}
+    if strategy == VersioningStrategy.MONOLITHIC:
+        if not fields.get("artifact_uri"):
+            problems["artifact_uri"] = [
+                "A monolithic version pins one bundle: give the location of the bundle "
+                "(model, data, code and environment together)."]
+        if not fields.get("artifact_sha256"):
+            problems["artifact_sha256"] = [
+                "A monolithic version pins one bundle: give the bundle's SHA-256."]
+        return problems
+    if not dataset_versions:
+        problems["datasets"] = [
+            "A granular version pins its data: link the dataset versions it was trained, "
+            "validated or tested on."]
+    elif unchecked := [str(dv) for dv in dataset_versions if not dv.sha256]:
+        problems["datasets"] = [
+            f"A granular version pins its data by checksum: {', '.join(unchecked)} "
+            "has no SHA-256 recorded."]
+    if not fields.get("code_commit"):
+        problems["code_commit"] = ["A granular version pins its code: give the code commit."]
+    if not fields.get("environment_digest"):
+        problems["environment_digest"] = [
+            "A granular version pins its environment: give the container image digest or "
+            "the SHA-256 of the environment lock file."]
+    return problems
+
+
+def model_version_pin_problems(version: ModelVersion) -> dict[str, list[str]]:
+    """What a stored `version` fails to pin under its model's versioning strategy."""
+    fields = {name: getattr(version, name) for name in PINNED_FIELDS}
+    linked = [link.dataset_version for link in
+              version.dataset_links.select_related("dataset_version__dataset")]
+    return pin_problems(strategy=version.model.versioning_strategy, fields=fields,
+                        dataset_versions=linked)
+
+
+def _full_clean_with_pins(version: ModelVersion, *, links: list[dict[str, Any]] | None,
+                          actor: Actor) -> None:
+    """One `ValidationError` with the field errors and what the strategy misses."""
+    errors: dict[str, list[str]] = {}
+    try:
+        version.full_clean(validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if version.stage in PINNED_STAGES:
+        try:
+            linked = list(_resolve_links(links, actor).values()) if links else []
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        else:
+            fields = {name: getattr(version, name) for name in PINNED_FIELDS}
+            for name, found in pin_problems(strategy=version.model.versioning_strategy,
+                                            fields=fields, dataset_versions=linked).items():
+                errors.setdefault(name, []).extend(found)
+    if errors:
+        raise ValidationError(errors)
 
 
 def model_version_update(*, version: ModelVersion, actor: Actor, reason: str,
@@ -422,6 +507,10 @@ def transition_problems(*, version: ModelVersion, to_stage: str, actor: Actor,
     return []
 
 
+def _moves_forward_into_pinned(from_stage: str, to_stage: str) -> bool:
+    return to_stage in PINNED_STAGES and STAGE_ORDER.index(to_stage) > STAGE_ORDER.index(from_stage)
+
+
 def model_version_transition(*, version: ModelVersion, to_stage: str, actor: Actor,
                              reason: str) -> ModelVersion:
     """Move `version` to `to_stage` if the state machine, permissions and gates allow it.
@@ -451,6 +540,13 @@ def model_version_transition(*, version: ModelVersion, to_stage: str, actor: Act
                                        reason=reason)
         if problems:
             raise ValidationError({"to_stage": problems})
+        if _moves_forward_into_pinned(locked.stage, to_stage):
+            missing = model_version_pin_problems(locked)
+            if missing:
+                raise ValidationError({**missing, "to_stage": [
+                    f"{locked} cannot move to {_label(to_stage)}: it does not pin what the "
+                    f"model's {locked.model.versioning_strategy} versioning strategy asks for "
+                    f"({', '.join(sorted(missing))})."]})
         from_stage = locked.stage
         locked.stage = to_stage
         locked._change_reason = reason

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from core.exceptions import ConflictError
+from core.forms import form_errors_from
 from core.permissions import user_can, user_has_any_permission
 from core.tables import Column
 from core.views.generic import ObjectListView
@@ -63,8 +64,8 @@ class ModelVersionListView(ObjectListView):
     title = "Model versions"
     description = ("Every registered version with its lifecycle stage, branch and aliases. "
                    "Versions that reached production are frozen: they never change again.")
-    empty_message = ("No version matches. Versions are registered through the API, the "
-                     "MLflow-compatible registry or the admin.")
+    empty_message = ("No version matches. Versions are registered through the API (including "
+                     "the CI/CD endpoint) or the admin.")
     default_sort = "-created_at"
     columns = [
         Column(lambda v: str(v), "Version", link=True),
@@ -194,8 +195,8 @@ class ModelVersionTransitionView(LoginRequiredMixin, FormView):
                 version=self.version, to_stage=form.cleaned_data["to_stage"],
                 actor=self.request.user, reason=form.cleaned_data["change_reason"])
         except ValidationError as error:
-            for message in error.message_dict.get("to_stage", error.messages):
-                form.add_error("to_stage", message)
+            # Refusals name their field: to_stage, or what the versioning strategy misses.
+            form_errors_from(form, error)
             return self.form_invalid(form)
         except ConflictError as error:  # a legal hold: refused whatever the target stage
             form.add_error("to_stage", error.message)

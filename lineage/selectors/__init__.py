@@ -1,2 +1,2 @@
-"""Reads of the lineage app that dashboards, reports and the API share, one module per
+"""Reads of the lineage app that the dashboards and the API share, one module per
 subdomain."""

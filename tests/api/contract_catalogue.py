@@ -47,7 +47,9 @@ def _model(user) -> dict:
 
 
 def _model_version(user) -> dict:
-    return {"model": MLModelFactory().pk, "artifact_uri": "s3://models/credit/1",
+    # A monolithic model's version pins one bundle: the artefact with its SHA-256.
+    return {"model": MLModelFactory(versioning_strategy="monolithic").pk,
+            "artifact_uri": "s3://models/credit/1",
             "artifact_sha256": "a" * 64, "training_date": "2026-01-15",
             "input_schema": VALID_INPUT_SCHEMA, "evaluation_metrics": {"auc": 0.81},
             "training_environment": "python 3.11", "inference_requirements": "1 vCPU",

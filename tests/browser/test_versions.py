@@ -44,6 +44,7 @@ def registry(transactional_db):
             "output_schema": {"type": "object"}, "training_environment": "python 3.11",
             "inference_requirements": "1 vCPU", "code_repository": "git@example.org:credit",
             "code_commit": "0a1b2c3", "code_commit_signed": True,
+            "environment_digest": "sha256:" + "e" * 64,
             "datasets": [{"dataset_version": data, "role": "train"}], **extra})
 
     v1 = register()

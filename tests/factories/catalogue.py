@@ -148,6 +148,27 @@ class ModelVersionFactory(factory.django.DjangoModelFactory):
     training_environment = "python 3.11"
     inference_requirements = "1 vCPU"
     code_commit = "0123456789abcdef0123456789abcdef01234567"
+    environment_digest = "sha256:" + "e" * 64
+
+
+class PinnedModelVersionFactory(ModelVersionFactory):
+    """A version that also pins its data (a linked training dataset version with its
+    SHA-256), so it may move forward under the granular versioning strategy. Frozen
+    versions get no link: their links can no longer be written."""
+
+    class Meta:
+        model = ModelVersion
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def training_data(self, create: bool, extracted, **kwargs) -> None:
+        from inventory.models import FROZEN_STAGES, ModelVersionDataset
+
+        if not create or self.stage in FROZEN_STAGES:
+            return
+        data = extracted or DatasetVersionFactory(sha256="d" * 64)
+        ModelVersionDataset(model_version=self, dataset_version=data, role="train",
+                            checksum_at_link=data.sha256, size_at_link=data.size).save()
 
 
 class DatasetFactory(_AssetFactory):

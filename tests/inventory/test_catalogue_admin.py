@@ -14,6 +14,7 @@ from inventory.models import AccountingPolicyRule, MLModel, ModelVersion
 from inventory.services.standards import registration_problems
 from tests.factories.catalogue import (
     VALID_INPUT_SCHEMA,
+    DatasetVersionFactory,
     MLModelFactory,
     ModelVersionFactory,
     TeamFactory,
@@ -115,8 +116,9 @@ def test_version_is_registered_with_the_next_number(client, data_scientist, team
         "artifact_sha256": "a" * 64, "artifact_size": "", "training_date": "2026-03-01",
         "input_schema": json.dumps(VALID_INPUT_SCHEMA), "output_schema": "",
         "evaluation_metrics": '{"auc": 0.85}', "training_environment": "py",
-        "inference_requirements": "cpu", "code_repository": "", "code_commit": "",
-        "change_reason": "Retrained"})
+        "inference_requirements": "cpu", "code_repository": "", "code_commit": "abc123",
+        "environment_digest": "sha256:" + "e" * 64,
+        "datasets": [DatasetVersionFactory(sha256="d" * 64).pk], "change_reason": "Retrained"})
     assert response.status_code == 302, response.context["adminform"].form.errors
     version = ModelVersion.objects.get(model=model, version=2)
     assert version.created_by == data_scientist

@@ -153,6 +153,8 @@ def test_version_registration_numbers_without_gaps(api_client_for, data_scientis
     model = catalogue.mlmodel_create(actor=data_scientist, reason="New", data={
         **payload(owner=data_scientist, change_reason=None),
         "team": TeamFactory(slug="t1", name="T1"), "training_date": datetime.date(2026, 2, 1)})
+    model.versioning_strategy = "monolithic"  # the bundle is all a version must pin
+    model.save()
     client = api_client_for(data_scientist)
     url = reverse("inventory-api:modelversion-list")
     body = {"model": model.pk, "artifact_uri": "s3://m/1", "artifact_sha256": "f" * 64,

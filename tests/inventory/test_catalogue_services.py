@@ -265,6 +265,8 @@ def test_version_in_production_marks_the_model():
 def test_delete_removes_versions_grants_and_writes_history():
     actor = UserFactory(username="ds-dora")
     model = catalogue.mlmodel_create(actor=actor, reason="New", data=model_data())
+    model.versioning_strategy = "monolithic"  # the bundle is all a version must pin
+    model.save()
     versions.model_version_register(model=model, actor=actor, reason="v1", data={
         "artifact_uri": "s3://m/1", "artifact_sha256": "c" * 64,
         "training_date": datetime.date(2026, 2, 1), "input_schema": VALID_INPUT_SCHEMA,
@@ -291,7 +293,8 @@ def version_data(**overrides) -> dict:
 
 
 def test_version_numbers_are_gap_free_even_after_a_refused_registration():
-    model = MLModelFactory(name="credit-default-xgb", stage=ModelStage.DRAFT)
+    model = MLModelFactory(name="credit-default-xgb", stage=ModelStage.DRAFT,
+                           versioning_strategy="monolithic")
     first = versions.model_version_register(model=model, actor=None, reason="v1", data=version_data())
     with pytest.raises(ValidationError) as refused:
         versions.model_version_register(model=model, actor=None, reason="bad",

@@ -9,7 +9,7 @@ from guardian.shortcuts import assign_perm
 from core.models import IdempotencyRecord
 from inventory.choices import ModelStage
 from inventory.models import Deployment, MetricObservation, ModelVersion, WebhookDelivery
-from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
+from tests.factories.catalogue import MLModelFactory, PinnedModelVersionFactory
 from tests.factories.lifecycle import WebhookFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,8 @@ def version_body(model, **extra) -> dict:
 def pipeline(data_scientist, api_client_for):
     """A pipeline's client: a data scientist's token, on a model they registered."""
     client = api_client_for(data_scientist)
-    model = MLModelFactory(name="credit-default-xgb")
+    # Monolithic: the bundle (artefact and SHA-256) is all a version must pin.
+    model = MLModelFactory(name="credit-default-xgb", versioning_strategy="monolithic")
     assign_perm("inventory.change_mlmodel", data_scientist, model)
     return client, model
 
@@ -116,7 +117,7 @@ def test_idempotency_key_is_validated(pipeline):
 
 def test_attach_metrics_once_per_key(pipeline):
     client, model = pipeline
-    version = ModelVersionFactory(model=model, stage=ModelStage.PRODUCTION)
+    version = PinnedModelVersionFactory(model=model, stage=ModelStage.PRODUCTION)
     url = reverse("inventory-api:cicd-metrics-attach", args=[version.pk])
     body = {"metrics": {"auc": 0.71, "ks": 0.4}, "source": "nightly-eval"}
 
@@ -129,7 +130,7 @@ def test_attach_metrics_once_per_key(pipeline):
         ("auc", 0.71), ("ks", 0.4)]
     bad = client.post(url, {"metrics": {"auc": "high"}}, format="json")
     assert bad.status_code == 400 and "metrics.auc" in bad.json()["error"]["fields"]
-    hidden = ModelVersionFactory(model=MLModelFactory(confidential=True))
+    hidden = PinnedModelVersionFactory(model=MLModelFactory(confidential=True))
     response = client.post(reverse("inventory-api:cicd-metrics-attach", args=[hidden.pk]),
                            body, format="json")
     assert response.status_code == 404
@@ -137,7 +138,7 @@ def test_attach_metrics_once_per_key(pipeline):
 
 def test_promotion_request_goes_through_the_state_machine(validator, api_client_for):
     client = api_client_for(validator)
-    version = ModelVersionFactory(stage=ModelStage.REGISTERED)
+    version = PinnedModelVersionFactory(stage=ModelStage.REGISTERED)
     url = reverse("inventory-api:cicd-promotion", args=[version.pk])
     body = {"to_stage": "validated", "reason": "Independent validation passed"}
 
@@ -156,7 +157,7 @@ def test_promotion_request_goes_through_the_state_machine(validator, api_client_
 
 def test_promotion_refused_without_permission(pipeline):
     client, model = pipeline
-    version = ModelVersionFactory(model=model, stage=ModelStage.REGISTERED)
+    version = PinnedModelVersionFactory(model=model, stage=ModelStage.REGISTERED)
     response = client.post(reverse("inventory-api:cicd-promotion", args=[version.pk]),
                            {"to_stage": "validated", "reason": "I validated it myself"},
                            format="json")
@@ -168,7 +169,7 @@ def test_promotion_refused_without_permission(pipeline):
 def test_deployment_report_creates_then_updates_with_history(pipeline):
     client, model = pipeline
     WebhookFactory(events=["deployment.reported"])
-    version = ModelVersionFactory(model=model, stage=ModelStage.PRODUCTION)
+    version = PinnedModelVersionFactory(model=model, stage=ModelStage.PRODUCTION)
     url = reverse("inventory-api:cicd-deployment-report")
     body = {"model_version": version.pk, "environment": "production", "region": "eu-west-1",
             "segment": "retail", "endpoint": "https://scoring.internal/v7", "status": "active"}

@@ -181,6 +181,9 @@ def test_model_versions_round_trip_and_import_rules(inventory, platform_admin):
     from inventory.models import ModelVersion
     from tests.factories.catalogue import ModelVersionFactory
 
+    # Monolithic: imported rows pin their bundle (artefact and SHA-256).
+    inventory.versioning_strategy = "monolithic"
+    inventory.save()
     ModelVersionFactory(model=inventory, stage=ModelStage.PRODUCTION, artifact_size=2048)
     ModelVersionFactory(model=inventory, stage=ModelStage.STAGING)
     document = integrations.inventory_export(user=platform_admin, sections=["model_versions"])

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from inventory.choices import ModelStage
 from inventory.models import AliasMove, ModelAlias
-from tests.factories.catalogue import ModelVersionFactory
+from tests.factories.catalogue import PinnedModelVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,14 @@ def version_form(version, **overrides) -> dict:
             "output_schema": '{"type": "object"}', "evaluation_metrics": '{"auc": 0.8}',
             "training_environment": "py", "inference_requirements": "cpu",
             "code_repository": "", "code_commit": "abc", "code_commit_signed": "unknown",
-            "environment_uri": "", "environment_size": "", "to_stage": "",
+            "environment_uri": "", "environment_digest": version.environment_digest,
+            "environment_size": "", "to_stage": "",
             "change_reason": ""}
     return {**data, **overrides}
 
 
 def test_illegal_move_is_a_form_error_and_writes_nothing(client, platform_admin):
-    version = ModelVersionFactory(stage=ModelStage.REGISTERED)
+    version = PinnedModelVersionFactory(stage=ModelStage.REGISTERED)
     client.force_login(platform_admin)
     response = client.post(change_url(version), version_form(
         version, to_stage="production", change_reason="skip"))
@@ -42,7 +43,7 @@ def test_illegal_move_is_a_form_error_and_writes_nothing(client, platform_admin)
 
 
 def test_legal_move_goes_through_the_lifecycle_service(client, platform_admin):
-    version = ModelVersionFactory(stage=ModelStage.REGISTERED)
+    version = PinnedModelVersionFactory(stage=ModelStage.REGISTERED)
     client.force_login(platform_admin)
     response = client.post(change_url(version), version_form(
         version, to_stage="validated", change_reason="Validation report VR-3"))
@@ -55,7 +56,7 @@ def test_legal_move_goes_through_the_lifecycle_service(client, platform_admin):
 
 
 def test_frozen_version_is_read_only_and_a_forged_post_changes_nothing(client, platform_admin):
-    version = ModelVersionFactory(stage=ModelStage.PRODUCTION, artifact_uri="s3://m/1")
+    version = PinnedModelVersionFactory(stage=ModelStage.PRODUCTION, artifact_uri="s3://m/1")
     client.force_login(platform_admin)
     page = client.get(change_url(version))
     form = page.context["adminform"].form
@@ -70,7 +71,7 @@ def test_frozen_version_is_read_only_and_a_forged_post_changes_nothing(client, p
 
 
 def test_alias_moved_in_the_admin_is_logged(client, platform_admin):
-    version = ModelVersionFactory()
+    version = PinnedModelVersionFactory()
     client.force_login(platform_admin)
     response = client.post(reverse("admin:inventory_modelalias_add"), {
         "model": version.model_id, "name": "champion", "version": version.pk,
@@ -86,14 +87,14 @@ def test_alias_moved_in_the_admin_is_logged(client, platform_admin):
 
 def test_refused_alias_move_is_a_form_error_and_writes_nothing(client, data_scientist,
                                                                platform_admin):
-    version = ModelVersionFactory()
+    version = PinnedModelVersionFactory()
     client.force_login(platform_admin)
     response = client.post(reverse("admin:inventory_modelalias_add"), {
         "model": version.model_id, "name": "champion", "version": version.pk,
         "change_reason": ""})
     assert response.status_code == 200
     assert "change_reason" in response.context["adminform"].form.errors
-    other = ModelVersionFactory()
+    other = PinnedModelVersionFactory()
     response = client.post(reverse("admin:inventory_modelalias_add"), {
         "model": version.model_id, "name": "challenger", "version": other.pk,
         "change_reason": "wrong model"})

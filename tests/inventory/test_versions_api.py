@@ -11,7 +11,11 @@ from inventory.choices import ModelStage
 from inventory.models import ModelVersion
 from inventory.services.branches import model_alias_set
 from inventory.services.versions import model_version_transition
-from tests.factories.catalogue import DatasetVersionFactory, MLModelFactory, ModelVersionFactory
+from tests.factories.catalogue import (
+    DatasetVersionFactory,
+    MLModelFactory,
+    PinnedModelVersionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +29,7 @@ def test_register_with_datasets_and_read_them_back(api_client_for, platform_admi
         "input_schema": {"type": "object"}, "output_schema": {"type": "object"},
         "training_environment": "py3.11", "inference_requirements": "1 vCPU",
         "code_commit": "abc", "code_commit_signed": True,
+        "environment_digest": "sha256:" + "e" * 64,
         "datasets": [{"dataset_version": data.pk, "role": "train"}],
         "change_reason": "CI build 7"}, format="json")
     assert response.status_code == 201, response.content
@@ -36,7 +41,7 @@ def test_register_with_datasets_and_read_them_back(api_client_for, platform_admi
 
 
 def test_transition_action_moves_and_refuses_illegal_moves(api_client_for, validator):
-    version = ModelVersionFactory(stage=ModelStage.REGISTERED)
+    version = PinnedModelVersionFactory(stage=ModelStage.REGISTERED)
     client = api_client_for(validator)
     url = reverse("inventory-api:modelversion-transition", args=[version.pk])
     response = client.post(url, {"to_stage": "production", "change_reason": "skip"},
@@ -55,7 +60,7 @@ def test_transition_action_moves_and_refuses_illegal_moves(api_client_for, valid
 
 
 def test_transition_without_permission_is_refused(api_client_for, data_scientist):
-    version = ModelVersionFactory(stage=ModelStage.VALIDATED)
+    version = PinnedModelVersionFactory(stage=ModelStage.VALIDATED)
     response = api_client_for(data_scientist).post(
         reverse("inventory-api:modelversion-transition", args=[version.pk]),
         {"to_stage": "staging", "change_reason": "ship"}, format="json")
@@ -66,7 +71,7 @@ def test_transition_without_permission_is_refused(api_client_for, data_scientist
 
 
 def test_frozen_version_cannot_be_changed_through_the_api(api_client_for, platform_admin):
-    version = ModelVersionFactory(stage=ModelStage.PRODUCTION, artifact_sha256="a" * 64)
+    version = PinnedModelVersionFactory(stage=ModelStage.PRODUCTION, artifact_sha256="a" * 64)
     client = api_client_for(platform_admin)
     url = reverse("inventory-api:modelversion-detail", args=[version.pk])
     for payload in ({"artifact_sha256": "f" * 64}, {"datasets": []},
@@ -82,13 +87,13 @@ def test_frozen_version_cannot_be_changed_through_the_api(api_client_for, platfo
 
 def test_as_of_answers_in_one_call(api_client_for, validator, auditor):
     model = MLModelFactory()
-    v1 = ModelVersionFactory(model=model, stage=ModelStage.STAGING)
+    v1 = PinnedModelVersionFactory(model=model, stage=ModelStage.STAGING)
     model_version_transition(version=v1, to_stage=ModelStage.PRODUCTION, actor=validator,
                              reason="CAB-12 approved")
     model_alias_set(model=model, name="champion", version=v1, actor=validator,
                     reason="Best on hold-out")
     moment = timezone.now()
-    v2 = ModelVersionFactory(model=model, stage=ModelStage.STAGING)
+    v2 = PinnedModelVersionFactory(model=model, stage=ModelStage.STAGING)
     model_alias_set(model=model, name="champion", version=v2, actor=validator,
                     reason="Shadow test won")
     client = api_client_for(auditor)
@@ -127,7 +132,7 @@ def test_version_list_query_count_is_constant(api_client_for, platform_admin,
 
     def more(n: int) -> None:
         for _ in range(n):
-            version = ModelVersionFactory()
+            version = PinnedModelVersionFactory()
             model_alias_set(model=version.model, name="champion", version=version,
                             actor=platform_admin, reason="x")
             version.dataset_links.create(dataset_version=DatasetVersionFactory(), role="train")

@@ -21,7 +21,7 @@ from tests.factories.catalogue import (
     DatasetFactory,
     DatasetVersionFactory,
     MLModelFactory,
-    ModelVersionFactory,
+    PinnedModelVersionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +36,13 @@ def queries(client, url: str, **params) -> int:
 
 def test_timeline_shows_branches_aliases_stages_components(client, platform_admin):
     model = MLModelFactory()
-    v1 = ModelVersionFactory(model=model, stage=ModelStage.PRODUCTION, artifact_size=2048)
+    v1 = PinnedModelVersionFactory(model=model, stage=ModelStage.PRODUCTION, artifact_size=2048)
     model_alias_set(model=model, name="champion", version=v1, actor=platform_admin,
                     reason="first")
     branch = model_branch_create(model=model, actor=platform_admin, reason="stress",
                                  data={"name": "drift-test/q3", "parent_version": v1,
                                        "drift_scenario": "Income -15%"})
-    v2 = ModelVersionFactory(model=model, branch=branch)
+    v2 = PinnedModelVersionFactory(model=model, branch=branch)
     v2.dataset_links.create(dataset_version=DatasetVersionFactory(size=100), role="train",
                             checksum_at_link="c" * 64, size_at_link=100)
     client.force_login(platform_admin)
@@ -56,7 +56,7 @@ def test_timeline_shows_branches_aliases_stages_components(client, platform_admi
 
 def test_timeline_does_not_name_another_team_s_confidential_dataset(client, data_scientist):
     secret = DatasetFactory(name="secret-payroll", confidential=True)
-    version = ModelVersionFactory()
+    version = PinnedModelVersionFactory()
     version.dataset_links.create(dataset_version=DatasetVersionFactory(dataset=secret),
                                  role="train")
     client.force_login(data_scientist)
@@ -69,7 +69,7 @@ def test_model_page_query_count_does_not_grow_with_versions(client, platform_adm
 
     def add(n: int) -> None:
         for _ in range(n):
-            version = ModelVersionFactory(model=model)
+            version = PinnedModelVersionFactory(model=model)
             model_alias_set(model=model, name=f"a{version.version}", version=version,
                             actor=platform_admin, reason="x")
             version.dataset_links.create(dataset_version=DatasetVersionFactory(), role="train")
@@ -84,13 +84,13 @@ def test_model_page_query_count_does_not_grow_with_versions(client, platform_adm
 def test_lifecycle_board_counts_link_to_filtered_lists(client, compliance_officer):
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=10)
-    live = ModelVersionFactory(stage=ModelStage.PRODUCTION)
+    live = PinnedModelVersionFactory(stage=ModelStage.PRODUCTION)
     DeprecationSchedule.objects.create(model_version=live, validation_expires_on=soon,
                                        deprecate_on=soon)
-    later = ModelVersionFactory(stage=ModelStage.PRODUCTION)
+    later = PinnedModelVersionFactory(stage=ModelStage.PRODUCTION)
     DeprecationSchedule.objects.create(model_version=later,
                                        validation_expires_on=today + datetime.timedelta(days=90))
-    ModelVersionFactory(stage=ModelStage.STAGING)
+    PinnedModelVersionFactory(stage=ModelStage.STAGING)
     client.force_login(compliance_officer)
     response = client.get(reverse("inventory:lifecycle_board"))
     context = response.context
@@ -112,7 +112,7 @@ def test_board_and_version_list_constant_queries_with_object_grants_only(client)
 
     def grant(n: int) -> None:
         for _ in range(n):
-            version = ModelVersionFactory(stage=ModelStage.PRODUCTION)
+            version = PinnedModelVersionFactory(stage=ModelStage.PRODUCTION)
             assign_perm("inventory.view_modelversion", user, version)
             model_alias_set(model=version.model, name="champion", version=version,
                             actor=None, reason="x")
@@ -129,7 +129,7 @@ def test_board_and_version_list_constant_queries_with_object_grants_only(client)
 
 def test_point_in_time_view(client, validator, auditor):
     model = MLModelFactory()
-    v1 = ModelVersionFactory(model=model, stage=ModelStage.STAGING)
+    v1 = PinnedModelVersionFactory(model=model, stage=ModelStage.STAGING)
     model_version_transition(version=v1, to_stage=ModelStage.PRODUCTION, actor=validator,
                              reason="CAB-12 approved")
     model_alias_set(model=model, name="champion", version=v1, actor=validator,
@@ -146,7 +146,7 @@ def test_point_in_time_view(client, validator, auditor):
 
 def test_transition_form_refuses_with_a_field_error_and_moves_when_allowed(client, data_scientist,
                                                                           validator):
-    version = ModelVersionFactory(stage=ModelStage.VALIDATED)
+    version = PinnedModelVersionFactory(stage=ModelStage.VALIDATED)
     url = reverse("inventory:modelversion_transition", args=[version.pk])
     client.force_login(data_scientist)
     response = client.post(url, {"to_stage": "staging", "change_reason": "ship"})
@@ -163,7 +163,7 @@ def test_transition_form_refuses_with_a_field_error_and_moves_when_allowed(clien
 
 def test_pages_refuse_outsiders(client, refused_user):
     model = MLModelFactory(confidential=True)
-    version = ModelVersionFactory(model=model)
+    version = PinnedModelVersionFactory(model=model)
     client.force_login(refused_user)
     assert client.get(reverse("inventory:lifecycle_board")).status_code == 403
     assert client.get(reverse("inventory:modelversion_list")).status_code == 403

@@ -26,6 +26,7 @@ from tests.factories.catalogue import (
     DatasetVersionFactory,
     MLModelFactory,
     ModelVersionFactory,
+    PinnedModelVersionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,11 @@ def register(model, actor, **data):
             "training_date": datetime.date(2026, 1, 1), "evaluation_metrics": {"auc": 0.8},
             "input_schema": {"type": "object"}, "output_schema": {"type": "object"},
             "training_environment": "python 3.11", "inference_requirements": "1 vCPU",
-            "code_repository": "https://git.example.org/credit", "code_commit": "abc123"}
+            "code_repository": "https://git.example.org/credit", "code_commit": "abc123",
+            "environment_digest": "sha256:" + "e" * 64}
+    if "datasets" not in data:  # a granular version pins its data
+        data["datasets"] = [{"dataset_version": DatasetVersionFactory(sha256=SHA_A),
+                             "role": "train"}]
     return versions.model_version_register(model=model, actor=actor, reason="CI build",
                                             data={**base, **data})
 
@@ -171,8 +176,8 @@ def test_alias_moves_are_logged_audited_and_signalled(validator, data_scientist,
 
 def test_point_in_time_answers_alias_and_production_with_who_and_why(platform_admin, validator):
     model = MLModelFactory()
-    v1 = ModelVersionFactory(model=model, stage=ModelStage.STAGING)
-    v2 = ModelVersionFactory(model=model, stage=ModelStage.STAGING)
+    v1 = PinnedModelVersionFactory(model=model, stage=ModelStage.STAGING)
+    v2 = PinnedModelVersionFactory(model=model, stage=ModelStage.STAGING)
     t0 = timezone.now()
     model_version_transition(version=v1, to_stage=ModelStage.PRODUCTION, actor=validator,
                              reason="CAB-12 approved")

@@ -18,7 +18,7 @@ from inventory.services.versions import (
     model_version_transition,
 )
 from inventory.signals import model_version_stage_changed
-from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
+from tests.factories.catalogue import MLModelFactory, PinnedModelVersionFactory
 
 pytestmark = pytest.mark.django_db
 S = ModelStage
@@ -39,7 +39,7 @@ def test_every_stage_is_in_the_table_and_the_happy_path_is_legal():
 
 
 def test_full_lifecycle_writes_history_keeps_model_in_step(validator, platform_admin):
-    version = ModelVersionFactory(stage=S.DRAFT, model__stage=S.DRAFT)
+    version = PinnedModelVersionFactory(stage=S.DRAFT, model__stage=S.DRAFT)
     version = walk(version, platform_admin, S.REGISTERED, S.VALIDATED, S.STAGING,
                    S.PRODUCTION)
     model = version.model
@@ -59,7 +59,7 @@ def test_full_lifecycle_writes_history_keeps_model_in_step(validator, platform_a
     (S.REGISTERED, S.PRODUCTION), (S.DRAFT, S.STAGING), (S.PRODUCTION, S.STAGING),
     (S.DEPRECATED, S.PRODUCTION), (S.RETIRED, S.ARCHIVED), (S.ARCHIVED, S.DEPRECATED)])
 def test_illegal_transitions_are_refused_with_a_clear_message(platform_admin, start, target):
-    version = ModelVersionFactory(stage=start)
+    version = PinnedModelVersionFactory(stage=start)
     with pytest.raises(ValidationError) as error:
         model_version_transition(version=version, to_stage=target, actor=platform_admin,
                                  reason="try")
@@ -71,7 +71,7 @@ def test_illegal_transitions_are_refused_with_a_clear_message(platform_admin, st
 
 
 def test_unknown_stage_and_missing_reason_are_refused(platform_admin):
-    version = ModelVersionFactory(stage=S.REGISTERED)
+    version = PinnedModelVersionFactory(stage=S.REGISTERED)
     with pytest.raises(ValidationError, match="not a lifecycle stage"):
         model_version_transition(version=version, to_stage="live", actor=platform_admin,
                                  reason="x")
@@ -81,7 +81,7 @@ def test_unknown_stage_and_missing_reason_are_refused(platform_admin):
 
 
 def test_promotion_needs_the_promote_permission_role_or_grant(data_scientist, validator):
-    version = ModelVersionFactory(stage=S.VALIDATED)
+    version = PinnedModelVersionFactory(stage=S.VALIDATED)
     with pytest.raises(ValidationError, match="may not promote"):
         model_version_transition(version=version, to_stage=S.STAGING, actor=data_scientist,
                                  reason="ship it")
@@ -103,7 +103,7 @@ def test_registered_gates_are_asked_and_can_refuse(validator):
 
     versions.register_promotion_gate(approvals, name="test.approvals")
     try:
-        version = ModelVersionFactory(stage=S.VALIDATED)
+        version = PinnedModelVersionFactory(stage=S.VALIDATED)
         model_version_transition(version=version, to_stage=S.STAGING, actor=validator,
                                  reason="test")
         with pytest.raises(ValidationError, match="No approved promotion request"):
@@ -117,7 +117,7 @@ def test_registered_gates_are_asked_and_can_refuse(validator):
 
 
 def test_deprecation_needs_its_permission_but_a_scheduled_job_may(data_scientist):
-    version = ModelVersionFactory(stage=S.PRODUCTION)
+    version = PinnedModelVersionFactory(stage=S.PRODUCTION)
     with pytest.raises(ValidationError, match="deprecate this model"):
         model_version_transition(version=version, to_stage=S.DEPRECATED, actor=data_scientist,
                                  reason="old")
@@ -129,7 +129,7 @@ def test_deprecation_needs_its_permission_but_a_scheduled_job_may(data_scientist
 
 
 def test_a_system_job_cannot_promote():
-    version = ModelVersionFactory(stage=S.STAGING)
+    version = PinnedModelVersionFactory(stage=S.STAGING)
     with pytest.raises(ValidationError, match="system job cannot promote"):
         model_version_transition(version=version, to_stage=S.PRODUCTION, actor=None,
                                  reason="cron")
@@ -137,8 +137,8 @@ def test_a_system_job_cannot_promote():
 
 def test_model_stage_follows_the_most_live_version(platform_admin):
     model = MLModelFactory(stage=S.REGISTERED)
-    live = walk(ModelVersionFactory(model=model, stage=S.STAGING), platform_admin, S.PRODUCTION)
-    walk(ModelVersionFactory(model=model, stage=S.VALIDATED), platform_admin, S.STAGING)
+    live = walk(PinnedModelVersionFactory(model=model, stage=S.STAGING), platform_admin, S.PRODUCTION)
+    walk(PinnedModelVersionFactory(model=model, stage=S.VALIDATED), platform_admin, S.STAGING)
     model.refresh_from_db()
     assert model.stage == S.PRODUCTION
     walk(live, platform_admin, S.DEPRECATED)
@@ -154,7 +154,7 @@ def test_stage_changed_signal_is_sent_after_commit(platform_admin, django_captur
 
     model_version_stage_changed.connect(receiver)
     try:
-        version = ModelVersionFactory(stage=S.REGISTERED)
+        version = PinnedModelVersionFactory(stage=S.REGISTERED)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             model_version_transition(version=version, to_stage=S.VALIDATED,
                                      actor=platform_admin, reason="checked")

@@ -47,7 +47,7 @@ class ModelVersionSerializer(RegistrationSerializer):
         fields = ["id", "model", "model_name", "version", "stage", "frozen", "branch", "aliases",
                   "description", "artifact_uri", "artifact_sha256", "artifact_size",
                   "training_date", "input_schema", "output_schema", "evaluation_metrics",
-                  "training_environment", "environment_uri", "environment_size",
+                  "training_environment", "environment_uri", "environment_digest", "environment_size",
                   "inference_requirements", "code_repository", "code_commit",
                   "code_commit_signed", "datasets", "created_by", "created_at", "updated_at",
                   "change_reason"]
