@@ -178,6 +178,12 @@ CUSTODIA_WEBHOOK_BACKOFF_MAX_SECONDS = env.int("CUSTODIA_WEBHOOK_BACKOFF_MAX_SEC
                                                default=6 * 3600)
 # Days an Idempotency-Key is remembered (a retry after that is a new call).
 CUSTODIA_IDEMPOTENCY_KEEP_DAYS = env.int("CUSTODIA_IDEMPOTENCY_KEEP_DAYS", default=7)
+# Metric observations: how far in the future `observed_at` may be (the reporter's clock skew).
+CUSTODIA_METRIC_CLOCK_SKEW_SECONDS = env.int("CUSTODIA_METRIC_CLOCK_SKEW_SECONDS", default=300)
+# A deployment reported for a version whose stage may not run there: "refuse" (409) or
+# "record" (kept with the status "unauthorised", counted on the home dashboard).
+CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS = env.str("CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS",
+                                            default="refuse")
 
 # --------------------------------------------------------------------------------------
 # Authentication and permissions

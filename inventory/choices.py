@@ -163,6 +163,9 @@ class DeploymentStatus(models.TextChoices):
     ACTIVE = "active", "Running"
     FAILED = "failed", "Failed to deploy"
     STOPPED = "stopped", "Stopped"
+    # Reported for a version whose stage may not run in that environment, kept as evidence
+    # when CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS is "record".
+    UNAUTHORISED = "unauthorised", "Unauthorised (version not deployable there)"
 
 
 class MetricKind(models.TextChoices):

@@ -491,15 +491,18 @@ def demo_load() -> dict[str, int]:
             # Medium-tier models registered before the 2026 model-risk policy carry no
             # output schema or steward: the stricter standard added below finds them.
             complete = tier in ("high", "critical") or index % 2 == 0
+            # Owners register without a risk tier or compliance tags (a new model starts
+            # at "high", so with a steward and an output schema); the risk and compliance
+            # officers set those next.
             data = {
                 "name": name, "purpose": purpose, "owner": actor, "team": teams[team],
-                "steward": users.get(steward) if (steward and complete) else None,
-                "domain": domain, "risk_tier": tier, "purpose_category": category,
-                "confidential": confidential, "compliance_tags": ctags, "tags": tags,
+                "steward": users.get(steward) or actor,
+                "domain": domain, "purpose_category": category,
+                "confidential": confidential, "tags": tags,
                 "description": f"{purpose} Maintained by {teams[team].name} "
                                f"({teams[team].business_unit}).",
                 "training_date": trained, "input_schema": _schema(domain),
-                "output_schema": _output_schema() if complete else None,
+                "output_schema": _output_schema(),
                 "evaluation_metrics": metrics,
                 "training_environment": "Python 3.11 on Kubeflow, 8 vCPU / 32 GB, "
                                         "pinned requirements lock file",
@@ -521,6 +524,18 @@ def demo_load() -> dict[str, int]:
             model = catalogue.mlmodel_create(actor=actor, reason="Registered the model",
                                              data=data)
             created["models"] += 1
+            if tier != model.risk_tier:
+                model = catalogue.mlmodel_risk_tier_set(
+                    model=model, actor=users.get("rick"), reason="Initial risk assessment",
+                    risk_tier=tier)
+            if ctags:
+                model = catalogue.mlmodel_compliance_tags_set(
+                    model=model, actor=users.get("carla"), reason="Regulations that apply",
+                    compliance_tags=ctags)
+            if not complete:
+                model = catalogue.mlmodel_update(
+                    model=model, actor=actor, reason="The steward moved to another team",
+                    data={"steward": None})
             for number, version_stage in enumerate(path, start=1):
                 version_trained = trained - timedelta(days=120 * (len(path) - number))
                 version = versions.model_version_register(

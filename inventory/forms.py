@@ -233,18 +233,21 @@ class MLModelForm(AssetForm):
         super().__init__(*args, user=user, **kwargs)
         # Optional on the form: left empty, the model keeps its strategy (granular for a new one).
         self.fields["versioning_strategy"].required = False
-        if self.instance.pk:
-            # After registration, risk and compliance officers set these (the service
-            # refuses others); show them read-only rather than let an edit be refused.
-            from core.permissions import user_can
+        # Risk and compliance officers set these, at registration as after it (the service
+        # refuses others); show them read-only rather than let a submission be refused.
+        from core.permissions import user_can
 
-            for name, codename, who in (
-                    ("risk_tier", "set_risk_tier_mlmodel", "risk officers"),
-                    ("compliance_tags", "set_compliance_tags_mlmodel", "compliance officers")):
-                if not user_can(user, codename, self.instance):
-                    self.fields[name].disabled = True
-                    self.fields[name].help_text = (
-                        f"Once a model is registered, {who} set this; ask one to change it.")
+        for name, codename, who in (
+                ("risk_tier", "set_risk_tier_mlmodel", "risk officers"),
+                ("compliance_tags", "set_compliance_tags_mlmodel", "compliance officers")):
+            if not user_can(user, codename, self.instance if self.instance.pk else None,
+                            model=MLModel):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = (
+                    f"Set by {who}; ask one to change it." if self.instance.pk else
+                    f"Set by {who}: a new model starts at the tier “high” (the stricter "
+                    "metadata standard) without compliance tags until one sets them.")
+        if self.instance.pk:
             self.initial.setdefault("tracked_artefacts", list(self.instance.tracked_artefacts or []))
 
     def clean_versioning_strategy(self) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from core.menu import Counter, MenuItem, register_counter, register_menu_item
 from core.permissions import restrict_queryset
-from inventory.choices import NoticeStatus
-from inventory.models import DeprecationNotice
+from inventory.choices import DeploymentStatus, NoticeStatus
+from inventory.models import Deployment, DeprecationNotice
 
 __all__ = [
     "register_evidence_navigation",
@@ -41,5 +41,14 @@ def register_evidence_navigation() -> None:
         url=lambda: reverse("inventory:deprecationnotice_list") + f"?status={NoticeStatus.NOTIFIED}",
         permission="inventory.view_deprecationnotice",
         help_text="Versions whose owners were told they will be deprecated or archived.",
+        attention=True,
+    ))
+    register_counter(Counter(
+        label="Unauthorised deployments",
+        queryset=lambda user: Deployment.objects.restrict(user, "view").filter(
+            status=DeploymentStatus.UNAUTHORISED),
+        url=lambda: reverse("inventory:deployment_list") + f"?status={DeploymentStatus.UNAUTHORISED}",
+        permission="inventory.view_deployment",
+        help_text="Versions reported running where their stage may not run; promote or stop them.",
         attention=True,
     ))

@@ -49,8 +49,9 @@ grant_to_roles((Role.RISK_OFFICER,), ["inventory.set_risk_tier_mlmodel"])
 
 # --------------------------------------------------------------------------------------
 # Lifecycle, retention, CI/CD. Everyone reads deployments, metrics,
-# deprecation plans and notices; pipelines (data scientists' or model owners' tokens)
-# report deployments and metrics; model owners plan deprecations; compliance officers own
+# deprecation plans and notices; reporting deployments and metrics needs, on top, the
+# per-model `report_*_mlmodel` grants of the model's team (`inventory.services.deployments`),
+# which no role holds globally but the platform admin; model owners plan deprecations; compliance officers own
 # retention policies, legal holds and decay rules; auditors, compliance and risk read the
 # purge evidence. Webhooks (their secrets) are the platform admins' alone.
 # --------------------------------------------------------------------------------------

@@ -313,12 +313,13 @@ class MLModelAdmin(CatalogueAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
+        # Controlled fields: shown, not editable, to whoever may not set them, on the add
+        # form too (a new model starts at the default tier, without compliance tags).
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            if not user_can(request.user, "set_risk_tier_mlmodel", obj):
-                fields.append("risk_tier")
-            if not user_can(request.user, "set_compliance_tags_mlmodel", obj):
-                fields.append("compliance_tags")
+        if not user_can(request.user, "set_risk_tier_mlmodel", obj, model=MLModel):
+            fields.append("risk_tier")
+        if not user_can(request.user, "set_compliance_tags_mlmodel", obj, model=MLModel):
+            fields.append("compliance_tags")
         return fields
 
     @admin.action(description="Re-apply the accounting policy to the selected models")

@@ -205,7 +205,9 @@ class MLModel(Asset):
 
     stage = models.CharField(max_length=20, choices=ModelStage.choices, default=ModelStage.DRAFT,
                              db_index=True, help_text="Lifecycle stage of the latest version.")
-    risk_tier = models.CharField(max_length=10, choices=RiskTier.choices, default=RiskTier.MEDIUM,
+    # A new model is `high` until a risk officer or the risk assessment says otherwise, so
+    # that the stricter metadata standard applies meanwhile.
+    risk_tier = models.CharField(max_length=10, choices=RiskTier.choices, default=RiskTier.HIGH,
                                  db_index=True)
     purpose_category = models.CharField(max_length=30, choices=PurposeCategory.choices,
                                         default=PurposeCategory.INTERNAL_OPERATIONS)
@@ -255,6 +257,8 @@ class MLModel(Asset):
             ("deprecate_mlmodel", "Can deprecate a model"),
             ("set_risk_tier_mlmodel", "Can set the risk tier of a registered model"),
             ("set_compliance_tags_mlmodel", "Can set the compliance tags of a registered model"),
+            ("report_metrics_mlmodel", "Can report metric observations of a model's versions"),
+            ("report_deployment_mlmodel", "Can report deployments of a model's versions"),
         ]
         constraints = [
             models.UniqueConstraint(models.functions.Lower("name"), name="mlmodel_name_ci_unique",

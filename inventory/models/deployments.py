@@ -14,12 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.models.governed import GovernedModel, GovernedQuerySet
-from inventory.choices import DeploymentEnvironment, DeploymentStatus, MetricKind
+from inventory.choices import DeploymentEnvironment, DeploymentStatus, MetricKind, ModelStage
 
 from .catalogue import MLModel
 from .versions import ModelVersion
 
 __all__ = [
+    "DEPLOYABLE_STAGES",
+    "RUNNING_STATUSES",
     "Deployment",
     "DeploymentQuerySet",
     "MetricObservation",
@@ -36,6 +38,24 @@ def _visible_versions(user, action: str):
 # --------------------------------------------------------------------------------------
 # Deployments
 # --------------------------------------------------------------------------------------
+_LIVE = (ModelStage.DRAFT, ModelStage.REGISTERED, ModelStage.VALIDATED, ModelStage.STAGING,
+         ModelStage.PRODUCTION, ModelStage.DEPRECATED)
+# The stages a version must be in to run in each environment: production serves only
+# versions promoted to production (or deprecated ones still serving until archived);
+# staging also takes versions promoted to staging; development and test take any version
+# not yet archived or retired.
+DEPLOYABLE_STAGES: dict[str, frozenset[str]] = {
+    DeploymentEnvironment.PRODUCTION: frozenset({ModelStage.PRODUCTION, ModelStage.DEPRECATED}),
+    DeploymentEnvironment.STAGING: frozenset({ModelStage.STAGING, ModelStage.PRODUCTION,
+                                              ModelStage.DEPRECATED}),
+    DeploymentEnvironment.TEST: frozenset(_LIVE),
+    DeploymentEnvironment.DEVELOPMENT: frozenset(_LIVE),
+}
+# Statuses saying the version runs (or is being rolled out) at its place; a report of a
+# stop or a failure is accepted whatever the version's stage.
+RUNNING_STATUSES = frozenset({DeploymentStatus.PENDING, DeploymentStatus.ACTIVE})
+
+
 class DeploymentQuerySet(GovernedQuerySet):
     def for_list(self):
         return self.select_related("model_version", "model_version__model", "reported_by")
@@ -129,9 +149,22 @@ class MetricObservation(models.Model):
     def clean(self) -> None:
         super().clean()
         import math
+        from datetime import timedelta
 
+        from django.utils import timezone
+
+        errors: dict[str, list[str]] = {}
         if self.value is not None and not math.isfinite(self.value):
-            raise ValidationError({"value": ["A metric value is a finite number."]})
+            errors["value"] = ["A metric value is a finite number."]
+        # A future observation would outlive every real one in "latest value" reads (the
+        # decay trigger); only the reporter's clock skew is tolerated.
+        skew = timedelta(seconds=settings.CUSTODIA_METRIC_CLOCK_SKEW_SECONDS)
+        if self.observed_at is not None and self.observed_at > timezone.now() + skew:
+            errors["observed_at"] = [
+                "An observation cannot be in the future (more than "
+                f"{int(skew.total_seconds())} seconds ahead of the server's clock)."]
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def restrict_visibility(cls, queryset, user, action: str):

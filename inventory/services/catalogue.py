@@ -14,16 +14,21 @@ Object grants (django-guardian) made here, by design:
   `request_promotion_mlmodel`: they are accountable for it. A new owner set by an update
   gets the same; the previous owner keeps theirs until an administrator removes them
   (ownership disputes go through governance's escalation, not a silent revoke);
-- the **team** gets nothing per object: team members already see their team's
-  confidential assets through `Asset.restrict_visibility`, and what they may change is
-  decided by their role.
+- the **team**'s members (people and pipelines' service accounts) get, on a model,
+  `report_metrics_mlmodel` and `report_deployment_mlmodel`: metrics and deployments drive
+  decisions (the decay trigger, what runs where), so only the owning team reports them.
+  Given at registration and again to the new team when the team changes (a model without
+  a team: its registrant and owner); `mlmodel_reporting_grant` gives them to one more
+  user of one model. Otherwise team members already see their team's confidential assets
+  through `Asset.restrict_visibility`, and what they may change is decided by their role.
 Grants and denials of a deleted asset are removed with it, so that a new row reusing
 the id does not inherit them.
 
-Risk tier and compliance tags set at registration are the registrant's statement; after
-that only holders of `set_risk_tier_mlmodel` / `set_compliance_tags_mlmodel` (risk and
-compliance officers) change them, through `mlmodel_risk_tier_set` /
-`mlmodel_compliance_tags_set`.
+Risk tier and compliance tags are controlled: only holders of `set_risk_tier_mlmodel` /
+`set_compliance_tags_mlmodel` (risk and compliance officers) choose them, at registration
+as after it (`mlmodel_risk_tier_set` / `mlmodel_compliance_tags_set`). Anyone else
+registers a model at the conservative tier `high` (the stricter metadata standard) and
+without compliance tags, until a risk officer or the risk assessment sets them.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ __all__ = [
     "mlmodel_create",
     "mlmodel_delete",
     "mlmodel_reclassify",
+    "mlmodel_reporting_grant",
     "mlmodel_risk_tier_set",
     "mlmodel_update",
     "permission_denial_create",
@@ -221,6 +227,20 @@ def save_with_reason(instance: Model, *, reason: str) -> None:
         raise
 
 
+REPORTING_ACTIONS = ["report_metrics_mlmodel", "report_deployment_mlmodel"]
+
+
+def _grant_reporting(model: MLModel, actor: Actor) -> None:
+    """The right to report metrics and deployments of `model` to its team's members (to
+    its registrant and owner when it has no team)."""
+    if model.team_id is not None:
+        reporters = list(model.team.members.all())
+    else:
+        reporters = [user for user in (actor, model.owner) if user is not None]
+    for user in reporters:
+        grant_actions(user, model, REPORTING_ACTIONS)
+
+
 def _owner_actions(model_class: type[Model]) -> list[str]:
     return ["view", "change", "request_promotion_mlmodel"] if model_class is MLModel else [
         "view", "change"]
@@ -250,6 +270,8 @@ def asset_create(*, model_class: type[Model], actor: Actor, reason: str, data: d
         fields, m2m = split_data(model_class, data)
         instance = model_class()
         refuse_managed_fields(instance, fields, creating=True)
+        if model_class is MLModel:
+            _check_controlled_at_registration(actor, fields, m2m)
         registration_check(asset_type=asset_type, data={**fields, **m2m})
         set_fields(instance, fields)
         _normalise(instance)
@@ -262,6 +284,8 @@ def asset_create(*, model_class: type[Model], actor: Actor, reason: str, data: d
         grant_actions(actor, instance, ["view", "change", "delete"])
         if instance.owner_id and instance.owner != actor:
             grant_actions(instance.owner, instance, _owner_actions(model_class))
+        if model_class is MLModel:
+            _grant_reporting(instance, actor)
     return instance
 
 
@@ -282,7 +306,7 @@ def asset_update(*, asset: Model, actor: Actor, reason: str, data: dict[str, Any
         if model_class is MLModel:
             _check_controlled(instance, actor, fields, m2m)
         registration_check(asset_type=asset_type, data={**fields, **m2m}, instance=instance)
-        previous_owner = instance.owner_id
+        previous_owner, previous_team = instance.owner_id, instance.team_id
         set_fields(instance, fields)
         _normalise(instance)
         if model_class is MLModel:
@@ -293,6 +317,10 @@ def asset_update(*, asset: Model, actor: Actor, reason: str, data: dict[str, Any
         _apply_m2m(instance, m2m)
         if instance.owner_id and instance.owner_id != previous_owner:
             grant_actions(instance.owner, instance, _owner_actions(model_class))
+        if model_class is MLModel and instance.team_id != previous_team:
+            # The new team reports from now on; the previous team's grants stay until an
+            # administrator removes them, as for a previous owner.
+            _grant_reporting(instance, actor)
     return instance
 
 
@@ -355,6 +383,44 @@ def _check_controlled(instance: MLModel, actor, fields: dict, m2m: dict) -> None
                                            "compliance officers; ask one to change them."]
     if problems:
         raise ValidationError(problems)
+
+
+def _check_controlled_at_registration(actor, fields: dict, m2m: dict) -> None:
+    """Risk tier and compliance tags are chosen at registration only by those who may set
+    them afterwards; anyone else gets the default tier (`high`) and no compliance tags."""
+    if actor is None:
+        return  # system work (imports run under their own audit label)
+    problems = {}
+    default_tier = MLModel._meta.get_field("risk_tier").default
+    if fields.get("risk_tier") not in (None, "", default_tier) and not user_can(
+            actor, "set_risk_tier_mlmodel", model=MLModel):
+        problems["risk_tier"] = [
+            f"Only risk officers (or the risk assessment) choose the risk tier; a new model "
+            f"starts at “{default_tier}” until one sets it. Leave this field out."]
+    if m2m.get("compliance_tags") and not user_can(actor, "set_compliance_tags_mlmodel",
+                                                   model=MLModel):
+        problems["compliance_tags"] = [
+            "Only compliance officers choose compliance tags; register without them and ask "
+            "one to set them."]
+    if problems:
+        raise ValidationError(problems)
+    if fields.get("risk_tier") in (None, ""):
+        fields.pop("risk_tier", None)
+
+
+def mlmodel_reporting_grant(*, model: MLModel, user, actor: Actor, reason: str) -> None:
+    """Give `user` (a person or a pipeline's service account) the right to report metrics
+    and deployments of `model`; granted by whoever may change the model.
+
+    Raises:
+        PermissionDenied: the actor may not change the model.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    if actor is not None and not user_can(actor, "change", model):
+        raise PermissionDenied("You may not grant rights on this model.")
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        grant_actions(user, model, REPORTING_ACTIONS)
 
 
 def mlmodel_create(*, actor: Actor, reason: str, data: dict[str, Any]) -> MLModel:

@@ -4,6 +4,18 @@ A pipeline reports "version X now runs in production/eu-west-1/retail at <endpoi
 report creates the `Deployment` or updates the one already recorded for that place (one
 row per version and place), with history. Metric observations are monitoring data and
 are only ever added; the performance-decay trigger reads them.
+
+Both drive decisions (the decay trigger deprecates on metrics; the inventory says what
+runs where), so both need a right on the version's model: `report_metrics_mlmodel` and
+`report_deployment_mlmodel`, held through object grants by the members of the model's
+team (service accounts included: a pipeline's user is a member of its team), given by
+`inventory.services.catalogue` when the model is registered or its team changes, and
+globally by the platform admin only. Every door calls these functions, which check it.
+
+A report that a version runs (`pending`/`active`) somewhere its stage may not run
+(`DEPLOYABLE_STAGES`) is refused as a conflict, or, with
+`CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS = "record"`, kept with the status `unauthorised`.
+Archiving or retiring a version stops its deployments (`deployments_stop`).
 """
 
 from __future__ import annotations
@@ -12,21 +24,57 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core.audit import audit_context
+from core.exceptions import ConflictError
+from core.permissions import user_can
 from inventory.choices import DeploymentStatus, MetricKind, WebhookEvent
 from inventory.models import Deployment, MetricObservation, ModelVersion
+from inventory.models.deployments import DEPLOYABLE_STAGES, RUNNING_STATUSES
 
-__all__ = ["deployment_report", "metric_observations_record"]
+__all__ = [
+    "REPORT_DEPLOYMENT",
+    "REPORT_METRICS",
+    "deployment_report",
+    "deployments_stop",
+    "metric_observations_record",
+]
+
+REPORT_METRICS = "report_metrics_mlmodel"
+REPORT_DEPLOYMENT = "report_deployment_mlmodel"
 
 Actor = AbstractBaseUser | None
 _PLACE = ("environment", "region", "segment")
 _REPORTED = ("endpoint", "status", "deployed_at")
+# Fields of an observation that the whole batch shares (an error names the field once).
+_BATCH_FIELDS = frozenset({"model_version", "deployment", "kind", "observed_at", "source"})
+
+
+def _require_report_right(actor: Actor, version: ModelVersion, permission: str,
+                          what: str) -> None:
+    """Refuse a user without the report right on the version's model (None: system work)."""
+    if actor is None:
+        return
+    if not user_can(actor, permission, version.model):
+        raise PermissionDenied(
+            f"You may not report {what} of “{version.model.name}”: that right belongs to "
+            "the members of the model's team.")
+
+
+def _undeployable(version: ModelVersion, environment: str) -> str | None:
+    """Why `version` may not run in `environment`, or None."""
+    allowed = DEPLOYABLE_STAGES.get(environment, frozenset())
+    if version.stage in allowed:
+        return None
+    return (f"Version {version} is in stage “{version.get_stage_display()}”, which may not "
+            f"run in {environment}; promote it first (allowed there: "
+            f"{', '.join(sorted(allowed)) or 'none'}).")
 
 
 def deployment_report(*, version: ModelVersion, actor: Actor, reason: str,
@@ -43,11 +91,17 @@ def deployment_report(*, version: ModelVersion, actor: Actor, reason: str,
     """
     from inventory.services.integrations import webhook_event_emit
 
+    _require_report_right(actor, version, REPORT_DEPLOYMENT, "deployments")
     unknown = sorted(set(data) - set(_PLACE) - set(_REPORTED))
     if unknown:
         raise ValidationError({name: ["Unknown field."] for name in unknown})
+    if data.get("status") == DeploymentStatus.UNAUTHORISED:
+        raise ValidationError({"status": ["Set by Custodia for a version that may not run "
+                                          "there; report pending, active, failed or stopped."]})
     place = {name: data.get(name) or "" for name in _PLACE}
     with transaction.atomic(), audit_context(user=actor, reason=reason):
+        version = ModelVersion.objects.select_for_update().select_related("model").get(
+            pk=version.pk)
         deployment = (Deployment.objects.select_for_update()
                       .filter(model_version=version, **place).first())
         created = deployment is None
@@ -59,6 +113,13 @@ def deployment_report(*, version: ModelVersion, actor: Actor, reason: str,
         for name in _REPORTED:
             if name in data:
                 setattr(deployment, name, data[name])
+        refused = (_undeployable(version, place["environment"])
+                   if deployment.status in RUNNING_STATUSES else None)
+        if refused is not None:
+            if settings.CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS != "record":
+                raise ConflictError(refused)
+            deployment.status = DeploymentStatus.UNAUTHORISED
+            reason = f"{reason} (unauthorised: {refused})"
         if deployment.status == DeploymentStatus.ACTIVE and deployment.deployed_at is None:
             deployment.deployed_at = timezone.now()
         if not created and before == {name: getattr(deployment, name) for name in _REPORTED}:
@@ -80,10 +141,16 @@ def metric_observations_record(*, version: ModelVersion, actor: Actor, metrics: 
                                observed_at=None, source: str = "") -> list[MetricObservation]:
     """Add one observation per metric (name → number) of `version`, all at one time.
 
+    Every row is validated (`full_clean`) before one insert: a bad batch stores nothing.
+
     Raises:
+        PermissionDenied: the actor lacks `report_metrics_mlmodel` on the version's model.
         ValidationError: `{"metrics.<name>": [...]}` for a non-numeric or non-finite value,
-            `{"kind": ...}`, `{"deployment": ...}` for another version's deployment.
+            `{"metrics[<index>].<field>": [...]}` for a row refused by the model's rules,
+            `{"kind": ...}`, `{"observed_at": ...}` (unparsable or in the future),
+            `{"deployment": ...}` for another version's deployment.
     """
+    _require_report_right(actor, version, REPORT_METRICS, "metrics")
     errors: dict[str, list[str]] = {}
     if not isinstance(metrics, dict) or not metrics:
         errors["metrics"] = ['An object of metric name → number, e.g. {"auc": 0.81}.']
@@ -105,10 +172,47 @@ def metric_observations_record(*, version: ModelVersion, actor: Actor, metrics: 
     if errors:
         raise ValidationError(errors)
     when = observed_at or timezone.now()
-    rows: Iterable[MetricObservation] = [
+    rows: list[MetricObservation] = [
         MetricObservation(model_version=version, deployment=deployment, name=name.strip(),
                           kind=kind, value=float(value), observed_at=when,
                           source=source or (actor.get_username() if actor is not None else ""))
         for name, value in metrics.items()]
+    _validate_rows(rows)
     with transaction.atomic():
-        return MetricObservation.objects.bulk_create(list(rows))
+        # Observations are append-only monitoring data (no history table): every row was
+        # validated above, so one insert writes them all or, on a database error, none.
+        return MetricObservation.objects.bulk_create(rows)
+
+
+def _validate_rows(rows: Iterable[MetricObservation]) -> None:
+    """`full_clean` each row; errors name the row (`metrics[<index>].<field>`) or, for a
+    field the batch shares, the field once."""
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in _BATCH_FIELDS:
+                    errors.setdefault(field, list(messages))
+                else:
+                    errors[f"metrics[{index}].{field}"] = [f"“{row.name}”: {message}"
+                                                           for message in messages]
+    if errors:
+        raise ValidationError(errors)
+
+
+def deployments_stop(*, version: ModelVersion, actor: Actor, reason: str) -> int:
+    """Mark every deployment of `version` that runs (or is unauthorised) as stopped, one
+    history row each; called by the versions state machine when a version is archived or
+    retired, inside its transaction. Returns how many were stopped."""
+    running = {*RUNNING_STATUSES, DeploymentStatus.UNAUTHORISED}
+    stopped = 0
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        for deployment in Deployment.objects.select_for_update().filter(
+                model_version=version, status__in=running):
+            deployment.status = DeploymentStatus.STOPPED
+            deployment._change_reason = reason
+            deployment.save(update_fields=["status", "updated_at"])
+            stopped += 1
+    return stopped

@@ -551,6 +551,12 @@ def model_version_transition(*, version: ModelVersion, to_stage: str, actor: Act
         locked.stage = to_stage
         locked._change_reason = reason
         locked.save(update_fields=["stage", "updated_at"])
+        if to_stage in (ModelStage.ARCHIVED, ModelStage.RETIRED):
+            # An archived or retired version serves nothing: its deployments stop with it.
+            from inventory.services.deployments import deployments_stop
+
+            deployments_stop(version=locked, actor=actor,
+                             reason=f"{reason} (version {_label(to_stage)})")
         mlmodel_stage_sync(model=locked.model, reason=f"{reason} ({locked} → {_label(to_stage)})")
 
         def send() -> None:

@@ -28,7 +28,8 @@ class DeploymentListView(ObjectListView):
         Column("segment", "Segment"),
         Column("status", "Status", sort="status", badge={
             DeploymentStatus.ACTIVE: "success", DeploymentStatus.FAILED: "danger",
-            DeploymentStatus.PENDING: "info", DeploymentStatus.STOPPED: "secondary"}),
+            DeploymentStatus.PENDING: "info", DeploymentStatus.STOPPED: "secondary",
+            DeploymentStatus.UNAUTHORISED: "danger"}),
         Column("endpoint", "Endpoint"),
         Column("deployed_at", "Deployed", sort="deployed_at"),
     ]

@@ -37,14 +37,24 @@ def catalogue_with_history(transactional_db):
     for name in ("sr-11-7", "gdpr-art22"):
         ComplianceTagFactory(name=name)
 
+    rick = UserFactory(username="rick", roles=[Role.RISK_OFFICER])
+
     def register(name, tier, tags):
-        return catalogue.mlmodel_create(actor=dana, reason="Registered the model", data={
+        # Dana registers (at the default tier, high); the officers set the tier and tags.
+        model = catalogue.mlmodel_create(actor=dana, reason="Registered the model", data={
             "name": name, "purpose": f"Scores credit applications ({name}).", "owner": omar,
-            "steward": dana, "team": team, "domain": "credit", "risk_tier": tier,
+            "steward": dana, "team": team, "domain": "credit",
             "training_date": datetime.date(2026, 1, 15), "input_schema": VALID_INPUT_SCHEMA,
             "output_schema": {"type": "object"}, "evaluation_metrics": {"auc": 0.84},
             "training_environment": "python 3.11", "inference_requirements": "1 vCPU",
-            "compliance_tags": tags, "tags": ["scoring"]})
+            "tags": ["scoring"]})
+        if tier != model.risk_tier:
+            model = catalogue.mlmodel_risk_tier_set(model=model, actor=rick,
+                                                    reason="Risk assessment", risk_tier=tier)
+        if tags:
+            model = catalogue.mlmodel_compliance_tags_set(
+                model=model, actor=cora, reason="Regulations that apply", compliance_tags=tags)
+        return model
 
     target = register("credit-default-xgb", RiskTier.HIGH, ["sr-11-7", "gdpr-art22"])
     register("credit-limit-gbm", RiskTier.HIGH, ["gdpr-art22"])

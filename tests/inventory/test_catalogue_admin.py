@@ -14,6 +14,7 @@ from inventory.models import AccountingPolicyRule, MLModel, ModelVersion
 from inventory.services.standards import registration_problems
 from tests.factories.catalogue import (
     VALID_INPUT_SCHEMA,
+    VALID_OUTPUT_SCHEMA,
     DatasetVersionFactory,
     MLModelFactory,
     ModelVersionFactory,
@@ -29,12 +30,12 @@ def form_data(user, team, **overrides) -> dict:
     data = {
         "name": "credit-default-xgb", "purpose": "Predicts default.", "description": "",
         "domain": "credit", "purpose_category": "internal_operations", "tags": "scoring, batch",
-        "tracked_artefacts": '["model"]', "owner": user.pk, "steward": "", "team": team.pk,
-        "risk_tier": "medium", "origin": "internal", "supplier": "", "source_url": "",
+        "tracked_artefacts": '["model"]', "owner": user.pk, "steward": user.pk, "team": team.pk,
+        "origin": "internal", "supplier": "", "source_url": "",
         "licence": "", "permitted_uses": "", "redistribution": "not_applicable",
         "redistribution_terms": "", "attribution": "", "development_cost": "",
         "training_date": "2026-02-01", "input_schema": json.dumps(VALID_INPUT_SCHEMA),
-        "output_schema": "", "evaluation_metrics": '{"auc": 0.8}',
+        "output_schema": json.dumps(VALID_OUTPUT_SCHEMA), "evaluation_metrics": '{"auc": 0.8}',
         "training_environment": "python 3.11", "inference_requirements": "1 vCPU",
         "change_reason": "Registered for the Q1 audit",
         "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0",
@@ -114,9 +115,10 @@ def test_version_is_registered_with_the_next_number(client, data_scientist, team
     response = client.post(reverse("admin:inventory_modelversion_add"), {
         "model": model.pk, "description": "", "artifact_uri": "s3://m/2",
         "artifact_sha256": "a" * 64, "artifact_size": "", "training_date": "2026-03-01",
-        "input_schema": json.dumps(VALID_INPUT_SCHEMA), "output_schema": "",
+        "input_schema": json.dumps(VALID_INPUT_SCHEMA),
+        "output_schema": json.dumps(VALID_OUTPUT_SCHEMA),
         "evaluation_metrics": '{"auc": 0.85}', "training_environment": "py",
-        "inference_requirements": "cpu", "code_repository": "", "code_commit": "abc123",
+        "inference_requirements": "cpu", "code_repository": "", "code_commit": "a" * 40,
         "environment_digest": "sha256:" + "e" * 64,
         "datasets": [DatasetVersionFactory(sha256="d" * 64).pk], "change_reason": "Retrained"})
     assert response.status_code == 302, response.context["adminform"].form.errors

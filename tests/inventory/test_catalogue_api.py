@@ -19,6 +19,7 @@ from inventory.services.standards import registration_problems
 from tests.factories import UserFactory
 from tests.factories.catalogue import (
     VALID_INPUT_SCHEMA,
+    VALID_OUTPUT_SCHEMA,
     DatasetFactory,
     FeatureFactory,
     MLModelFactory,
@@ -42,9 +43,10 @@ def payload(**overrides) -> dict:
         "owner": "data_scientist",
         "team": TeamFactory(slug="credit-risk", name="Credit risk").pk,
         "domain": "credit",
-        "risk_tier": "medium",
+        "steward": "data_scientist",
         "training_date": "2026-02-01",
         "input_schema": VALID_INPUT_SCHEMA,
+        "output_schema": VALID_OUTPUT_SCHEMA,
         "evaluation_metrics": {"auc": 0.82},
         "training_environment": "python 3.11",
         "inference_requirements": "1 vCPU",
@@ -101,7 +103,7 @@ def test_incomplete_registration_is_refused_with_the_service_messages_and_writes
         "licence": "Apache 2", "training_environment": "", "team": body["team"],
         "domain": "credit", "training_date": datetime.date(2026, 2, 1),
         "evaluation_metrics": {"auc": 0.82}, "inference_requirements": "1 vCPU",
-        "tags": ["scoring"]})
+        "steward": data_scientist, "output_schema": VALID_OUTPUT_SCHEMA, "tags": ["scoring"]})
     assert fields == expected
     assert {"name", "purpose", "owner", "input_schema", "licence", "training_environment"} == set(
         fields)
@@ -111,7 +113,7 @@ def test_incomplete_registration_is_refused_with_the_service_messages_and_writes
 
 def test_update_and_change_reason_reach_the_history(api_client_for, data_scientist):
     model = catalogue.mlmodel_create(actor=data_scientist, reason="New", data={
-        **payload(owner=data_scientist, team=None, change_reason=None),
+        **payload(owner=data_scientist, steward=data_scientist, team=None, change_reason=None),
         "team": TeamFactory(slug="t1", name="T1"), "training_date": datetime.date(2026, 2, 1)})
     response = api_client_for(data_scientist).patch(
         detail(model.pk), {"purpose": "Scores applications.", "change_reason": "Clearer"},
@@ -151,7 +153,7 @@ def test_risk_tier_is_set_by_risk_officers_only(api_client_for, risk_officer, da
 
 def test_version_registration_numbers_without_gaps(api_client_for, data_scientist):
     model = catalogue.mlmodel_create(actor=data_scientist, reason="New", data={
-        **payload(owner=data_scientist, change_reason=None),
+        **payload(owner=data_scientist, steward=data_scientist, change_reason=None),
         "team": TeamFactory(slug="t1", name="T1"), "training_date": datetime.date(2026, 2, 1)})
     model.versioning_strategy = "monolithic"  # the bundle is all a version must pin
     model.save()
@@ -159,6 +161,7 @@ def test_version_registration_numbers_without_gaps(api_client_for, data_scientis
     url = reverse("inventory-api:modelversion-list")
     body = {"model": model.pk, "artifact_uri": "s3://m/1", "artifact_sha256": "f" * 64,
             "training_date": "2026-02-01", "input_schema": VALID_INPUT_SCHEMA,
+            "output_schema": VALID_OUTPUT_SCHEMA, "code_commit": "a" * 40,
             "evaluation_metrics": {"auc": 0.8}, "training_environment": "py",
             "inference_requirements": "cpu"}
     assert client.post(url, body, format="json").json()["version"] == 1

@@ -52,8 +52,8 @@ def _registration(**overrides) -> dict:
         "description": "Gradient-boosted trees.",
         "domain": "credit",
         "purpose_category": "internal_operations",
-        "risk_tier": RiskTier.MEDIUM,
         "owner": owner.pk,
+        "steward": owner.pk,
         "team": team.pk,
         "origin": Origin.INTERNAL,
         "redistribution": Redistribution.NOT_APPLICABLE,
@@ -62,7 +62,7 @@ def _registration(**overrides) -> dict:
         "inference_requirements": "1 vCPU, 2 GiB",
         "evaluation_metrics": '{"auc": 0.82}',
         "input_schema": '{"type": "object", "properties": {"income": {"type": "number"}}}',
-        "output_schema": "",
+        "output_schema": '{"type": "object", "properties": {"score": {"type": "number"}}}',
         "tags": "scoring, retail",
         "change_reason": "First registration",
     }
@@ -342,7 +342,8 @@ def test_edit_form_changes_metadata_and_the_history_shows_before_and_after(
         client, model_owner, data_scientist):
     model = catalogue.mlmodel_create(actor=data_scientist, reason="Registered", data={
         "name": "credit-default-xgb", "purpose": "Scores applications.",
-        "owner": data_scientist, "team": TeamFactory(), "training_date": datetime.date(2026, 1, 1),
+        "owner": data_scientist, "steward": data_scientist, "team": TeamFactory(),
+        "training_date": datetime.date(2026, 1, 1), "output_schema": {"type": "number"},
         "input_schema": VALID_INPUT_SCHEMA, "evaluation_metrics": {"auc": 0.8},
         "training_environment": "python", "inference_requirements": "1 vCPU"})
     _login(client, model_owner)
@@ -503,6 +504,7 @@ def test_model_detail_runs_a_constant_number_of_queries(client, model_owner):
         "name": "credit-default-xgb", "purpose": "Scores applications.", "owner": model_owner,
         "steward": model_owner, "team": TeamFactory(members=[model_owner]),
         "training_date": datetime.date(2026, 1, 1), "input_schema": VALID_INPUT_SCHEMA,
+        "output_schema": {"type": "number"},
         "evaluation_metrics": {"auc": 0.8}, "training_environment": "python",
         "inference_requirements": "1 vCPU", "compliance_tags": [], "tags": ["a"]})
     _login(client, model_owner)

@@ -20,6 +20,7 @@ from inventory.validators import licence_problem, schema_problem
 from tests.factories import UserFactory
 from tests.factories.catalogue import (
     VALID_INPUT_SCHEMA,
+    VALID_OUTPUT_SCHEMA,
     ComplianceTagFactory,
     DatasetFactory,
     DatasetVersionFactory,
@@ -47,6 +48,16 @@ def model_data(**overrides) -> dict:
         "inference_requirements": "1 vCPU, 2 GiB",
         "tags": ["Scoring", "batch"],
     }
+    data.update(overrides)
+    return data
+
+
+def registration(**overrides) -> dict:
+    """`model_data` as a data scientist registers it: no risk tier (a new model starts at
+    `high`), so the high tier's steward and output schema too."""
+    data = {**model_data(), "steward": UserFactory(username="steward-stan"),
+            "output_schema": VALID_OUTPUT_SCHEMA}
+    del data["risk_tier"]
     data.update(overrides)
     return data
 
@@ -180,7 +191,7 @@ def test_non_numeric_metric_is_refused():
 # --------------------------------------------------------------------------------------
 def test_create_writes_history_with_user_and_reason_and_grants_creator_and_owner():
     actor = UserFactory(username="ds-dora")
-    data = model_data()
+    data = registration()
     model = catalogue.mlmodel_create(actor=actor, reason="New scorecard", data=data)
     assert model.stage == ModelStage.REGISTERED
     assert sorted(model.tags.values_list("name", flat=True)) == ["batch", "scoring"]
@@ -202,7 +213,7 @@ def test_refused_registration_writes_nothing():
 
 def test_update_history_carries_user_reason_and_tag_changes():
     actor = UserFactory(username="ds-dora")
-    model = catalogue.mlmodel_create(actor=actor, reason="New", data=model_data())
+    model = catalogue.mlmodel_create(actor=actor, reason="New", data=registration())
     catalogue.mlmodel_update(model=model, actor=actor, reason="Better purpose",
                              data={"purpose": "Scores applications.", "tags": ["batch", "nightly"]})
     latest = model.history.first()
@@ -221,7 +232,7 @@ def test_update_cannot_edit_the_stage_or_classification():
 
 
 def test_risk_tier_change_needs_the_risk_officer_permission(data_scientist, risk_officer):
-    model = catalogue.mlmodel_create(actor=data_scientist, reason="New", data=model_data())
+    model = catalogue.mlmodel_create(actor=None, reason="New", data=model_data())
     with pytest.raises(ValidationError) as refused:
         catalogue.mlmodel_update(model=model, actor=data_scientist, reason="x",
                                  data={"risk_tier": RiskTier.LOW})
@@ -264,12 +275,13 @@ def test_version_in_production_marks_the_model():
 
 def test_delete_removes_versions_grants_and_writes_history():
     actor = UserFactory(username="ds-dora")
-    model = catalogue.mlmodel_create(actor=actor, reason="New", data=model_data())
+    model = catalogue.mlmodel_create(actor=actor, reason="New", data=registration())
     model.versioning_strategy = "monolithic"  # the bundle is all a version must pin
     model.save()
     versions.model_version_register(model=model, actor=actor, reason="v1", data={
         "artifact_uri": "s3://m/1", "artifact_sha256": "c" * 64,
         "training_date": datetime.date(2026, 2, 1), "input_schema": VALID_INPUT_SCHEMA,
+        "output_schema": VALID_OUTPUT_SCHEMA, "code_commit": "a" * 40,
         "evaluation_metrics": {"auc": 0.8}, "training_environment": "py",
         "inference_requirements": "cpu"})
     pk = model.pk

@@ -28,11 +28,12 @@ def version_body(model, **extra) -> dict:
 
 @pytest.fixture
 def pipeline(data_scientist, api_client_for):
-    """A pipeline's client: a data scientist's token, on a model they registered."""
+    """A pipeline's client: a data scientist's token, on a model of their team."""
     client = api_client_for(data_scientist)
     # Monolithic: the bundle (artefact and SHA-256) is all a version must pin.
     model = MLModelFactory(name="credit-default-xgb", versioning_strategy="monolithic")
-    assign_perm("inventory.change_mlmodel", data_scientist, model)
+    for perm in ("change_mlmodel", "report_metrics_mlmodel", "report_deployment_mlmodel"):
+        assign_perm(f"inventory.{perm}", data_scientist, model)
     return client, model
 
 

@@ -39,8 +39,9 @@ def inventory(platform_admin):
 
 
 def complete_model(name: str, **fields) -> dict:
-    """A row meeting the default metadata standard for models."""
+    """A row meeting the metadata standard for a new model (at the default tier, high)."""
     return {"name": name, "purpose": "Flags card fraud.", "owner": "asset-owner",
+            "steward": "asset-owner",
             "team": "credit-risk", "domain": "fraud", "tags": ["fraud"],
             "description": "Gradient boosting.", "tracked_artefacts": ["model"],
             "training_date": "2026-09-01", "input_schema": {"type": "object"},

@@ -66,7 +66,7 @@ from inventory.api.serializers.integrations import (
 from inventory.api.serializers.versions import ModelVersionSerializer
 from inventory.api.views.catalogue import CSVRenderer
 from inventory.api.views.versions import _version_data as version_service_data
-from inventory.models import Deployment, MetricObservation, MLModel, ModelVersion, Webhook, WebhookDelivery
+from inventory.models import Deployment, MLModel, ModelVersion, Webhook, WebhookDelivery
 from inventory.services import integrations, versions
 from inventory.services.deployments import deployment_report, metric_observations_record
 
@@ -197,9 +197,9 @@ class MetricsAttachView(IdempotentView):
     serializer_class = MetricsSerializer
 
     def perform(self, request: Request, pk: int, **kwargs: Any) -> tuple[int, Any]:
+        # The right to report metrics of this model (`report_metrics_mlmodel`) is checked by
+        # the service: a 403 for a visible model of another team.
         version = self.visible(ModelVersion, request, pk)
-        if not user_can(request.user, "add", model=MetricObservation):
-            raise PermissionDenied("You may not record metrics.")
         body = MetricsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
@@ -246,8 +246,8 @@ class DeploymentReportView(IdempotentView):
     serializer_class = DeploymentReportSerializer
 
     def perform(self, request: Request, **kwargs: Any) -> tuple[int, Any]:
-        if not user_can(request.user, "add", model=Deployment):
-            raise PermissionDenied("You may not report deployments.")
+        # The service checks `report_deployment_mlmodel` on the version's model (403) and
+        # whether its stage may run in the environment (409, or recorded as unauthorised).
         body = DeploymentReportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
