@@ -30,9 +30,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def artifact_root(settings, tmp_path: Path) -> Path:
     root = tmp_path / "artifacts"
-    settings.STORAGES = {**settings.STORAGES, "default": {
+    settings.STORAGES = {**settings.STORAGES, **{key: {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(root)}}}
+        "OPTIONS": {"location": str(root)}} for key in ("default", "held")}}
     return root
 
 

@@ -60,5 +60,5 @@ def test_copy_in_then_rehash_on_a_real_worker(settings, held, owners, held_datas
     assert (held.root / held_storage_name(version.uri)).read_bytes() == CONTENT
     assert copied.progress == 100 and "bytes copied" in copied.log
     assert version.history.first().history_change_reason == "Nightly export"
-    assert checked.result == {"checked": 1, "mismatches": 0, "missing": 0}
+    assert checked.result == {"checked": 1, "mismatches": 0, "missing": 0, "purged": 0}
     assert not IntegrityFinding.objects.exists()
