@@ -6,11 +6,10 @@ row per version and place), with history. Metric observations are monitoring dat
 are only ever added; the performance-decay trigger reads them.
 
 Both drive decisions (the decay trigger deprecates on metrics; the inventory says what
-runs where), so both need a right on the version's model: `report_metrics_mlmodel` and
-`report_deployment_mlmodel`, held through object grants by the members of the model's
-team (service accounts included: a pipeline's user is a member of its team), given by
-`inventory.services.catalogue` when the model is registered or its team changes, and
-globally by the platform admin only. Every door calls these functions, which check it.
+runs where), so both need a right on the version's model: the current members of the model's team hold it
+(service accounts included: a pipeline's user is a member of its team); anyone else needs
+`report_metrics_mlmodel` / `report_deployment_mlmodel` on the model, as an object grant
+(`mlmodel_reporting_grant`, also given at registration) or globally (the platform admin). Every door calls these functions, which check it.
 
 A report that a version runs (`pending`/`active`) somewhere its stage may not run
 (`DEPLOYABLE_STAGES`) is refused as a conflict, or, with
@@ -61,7 +60,11 @@ def _require_report_right(actor: Actor, version: ModelVersion, permission: str,
     """Refuse a user without the report right on the version's model (None: system work)."""
     if actor is None:
         return
-    if not user_can(actor, permission, version.model):
+    model = version.model
+    # Membership is read live, so someone who joins the team later may report at once (and
+    # someone who leaves may not); per-model grants cover anyone else given the right.
+    is_member = model.team_id is not None and model.team.members.filter(pk=actor.pk).exists()
+    if not is_member and not user_can(actor, permission, model):
         raise PermissionDenied(
             f"You may not report {what} of “{version.model.name}”: that right belongs to "
             "the members of the model's team.")

@@ -127,6 +127,17 @@ def test_the_service_refuses_another_team(teams):
                           data={"environment": "production"})
 
 
+def test_membership_is_read_live_joining_grants_and_leaving_removes_the_right(teams):
+    model, outsider = teams["model"], teams["outsider"]
+    model.team.members.add(outsider)
+    metric_observations_record(version=teams["version"], actor=outsider, metrics={"auc": 0.8})
+
+    model.team.members.remove(outsider)
+    with pytest.raises(PermissionDenied):
+        metric_observations_record(version=teams["version"], actor=outsider,
+                                   metrics={"auc": 0.7})
+
+
 def test_a_future_observation_is_refused_with_a_field_error(teams, data_scientist,
                                                             api_client_for):
     future = timezone.now() + datetime.timedelta(hours=1)
