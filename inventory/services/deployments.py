@@ -9,7 +9,8 @@ Both drive decisions (the decay trigger deprecates on metrics; the inventory say
 runs where), so both need a right on the version's model: the current members of the model's team hold it
 (service accounts included: a pipeline's user is a member of its team); anyone else needs
 `report_metrics_mlmodel` / `report_deployment_mlmodel` on the model, as an object grant
-(`mlmodel_reporting_grant`, also given at registration) or globally (the platform admin). Every door calls these functions, which check it.
+(`mlmodel_reporting_grant`, also given at registration) or globally (the platform
+admin). Every door calls these functions, which check it.
 
 A report that a version runs (`pending`/`active`) somewhere its stage may not run
 (`DEPLOYABLE_STAGES`) is refused as a conflict, or, with

@@ -17,6 +17,7 @@ from inventory.models import MLModel, ModelVersion
 from inventory.services import catalogue, retention, versions
 from tests.factories.catalogue import (
     VALID_INPUT_SCHEMA,
+    VALID_OUTPUT_SCHEMA,
     DatasetFactory,
     DatasetVersionFactory,
     MLModelFactory,
@@ -35,8 +36,9 @@ def _hold(reference: str = "CASE-7", **target):
 def _registered_model(owner) -> MLModel:
     return catalogue.mlmodel_create(actor=owner, reason="Registered", data={
         "name": "credit-default-xgb", "purpose": "Scores applications.", "owner": owner,
-        "team": TeamFactory(members=[owner]), "training_date": datetime.date(2026, 1, 1),
-        "input_schema": VALID_INPUT_SCHEMA, "evaluation_metrics": {"auc": 0.8},
+        "steward": owner, "team": TeamFactory(members=[owner]),
+        "training_date": datetime.date(2026, 1, 1), "input_schema": VALID_INPUT_SCHEMA,
+        "output_schema": VALID_OUTPUT_SCHEMA, "evaluation_metrics": {"auc": 0.8},
         "training_environment": "python", "inference_requirements": "1 vCPU"})
 
 
