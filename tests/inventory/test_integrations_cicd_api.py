@@ -208,7 +208,7 @@ def test_concurrent_retries_with_one_key_register_once(data_scientist, api_clien
     from tests.services import has_postgresql, require
 
     require("postgresql", has_postgresql())
-    model = MLModelFactory(name="credit-default-xgb")
+    model = MLModelFactory(name="credit-default-xgb", versioning_strategy="monolithic")
     assign_perm("inventory.change_mlmodel", data_scientist, model)
     barrier = threading.Barrier(4)
     answers: list = []

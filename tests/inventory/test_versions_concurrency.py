@@ -23,7 +23,7 @@ CLIENTS = 50
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_registrations_get_fifty_gap_free_numbers(platform_admin):
     require("postgresql", has_postgresql())
-    model = MLModelFactory()
+    model = MLModelFactory(versioning_strategy="monolithic")  # the bundle is all it pins
     barrier = threading.Barrier(CLIENTS, timeout=60)
 
     def register(index: int) -> int:
