@@ -49,18 +49,15 @@ grant_to_roles((Role.RISK_OFFICER,), ["inventory.set_risk_tier_mlmodel"])
 
 # --------------------------------------------------------------------------------------
 # Lifecycle, retention, CI/CD. Everyone reads deployments, metrics,
-# deprecation plans and notices; reporting deployments and metrics needs, on top, the
-# per-model `report_*_mlmodel` grants of the model's team (`inventory.services.deployments`),
-# which no role holds globally but the platform admin; model owners plan deprecations; compliance officers own
+# deprecation plans and notices; reporting deployments and metrics is a right on the model
+# (its team's members, or `report_*_mlmodel` grants: `inventory.services.deployments`), not a
+# role's; model owners plan deprecations; compliance officers own
 # retention policies, legal holds and decay rules; auditors, compliance and risk read the
 # purge evidence. Webhooks (their secrets) are the platform admins' alone.
 # --------------------------------------------------------------------------------------
 grant_to_roles(Role.ALL, [f"inventory.view_{name}" for name in (
     "deployment", "metricobservation", "deprecationschedule", "deprecationnotice",
     "deprecationrule")])
-grant_to_roles((Role.DATA_SCIENTIST, Role.MODEL_OWNER), [
-    "inventory.add_deployment", "inventory.change_deployment",
-    "inventory.add_metricobservation"])
 grant_to_roles((Role.MODEL_OWNER,), [
     "inventory.add_deprecationschedule", "inventory.change_deprecationschedule"])
 grant_to_roles((Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER), [
