@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from core.choices import AccessAction
+from core.exports import csv_safe
 from core.menu import counters_for
 from core.permissions import restrict_queryset, user_can, user_has_any_permission
 from core.services.audit import access_event_record
@@ -52,6 +54,20 @@ class RestrictedViewMixin(LoginRequiredMixin):
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class InvalidFieldsMarkedMixin:
+    """A refused form page marks each invalid field for screen readers and styles, and says
+    at the top that nothing was saved."""
+
+    def form_invalid(self, form):
+        for name in form.errors:
+            if name in form.fields:
+                widget = form.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+        messages.error(self.request, "Nothing was saved: correct the fields marked below.")
+        return super().form_invalid(form)
 
 
 class ObjectListView(RestrictedViewMixin, TemplateView):
@@ -157,7 +173,7 @@ class ObjectListView(RestrictedViewMixin, TemplateView):
         def rows():
             yield writer.writerow([c.label for c in columns])
             for row in queryset.iterator(chunk_size=500) if not _prefetches(queryset) else queryset:
-                yield writer.writerow([_csv_safe(c.display(row)) for c in columns])
+                yield writer.writerow([csv_safe(c.display(row)) for c in columns])
 
         name = self.model._meta.model_name
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
@@ -179,11 +195,6 @@ def _style_filter_form(form) -> None:
 
 def _prefetches(queryset) -> bool:
     return bool(getattr(queryset, "_prefetch_related_lookups", ()))
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in exported cells."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") and value != "—" else value
 
 
 class ObjectDetailView(RestrictedViewMixin, DetailView):

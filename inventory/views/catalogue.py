@@ -24,7 +24,7 @@ from core.forms import form_errors_from
 from core.history import history_entries
 from core.permissions import user_can, user_has_any_permission
 from core.services.audit import access_event_record
-from core.views.generic import ObjectDetailView, ObjectListView, RestrictedViewMixin
+from core.views.generic import InvalidFieldsMarkedMixin, ObjectDetailView, ObjectListView, RestrictedViewMixin
 from inventory.choices import ModelStage, Origin, Redistribution, RiskTier
 from inventory.filters import DatasetFilterSet, FeatureFilterSet, MLModelFilterSet, PipelineFilterSet
 from inventory.forms import (
@@ -516,7 +516,7 @@ class PipelineDetailView(AssetDetailView):
 # --------------------------------------------------------------------------------------
 # Registering, editing and deleting a model (the dashboard door of the catalogue services)
 # --------------------------------------------------------------------------------------
-class MLModelFormView(RestrictedViewMixin, FormView):
+class MLModelFormView(InvalidFieldsMarkedMixin, RestrictedViewMixin, FormView):
     """Shared by register and edit: the form re-displays everything typed when refused."""
 
     model = MLModel
@@ -540,15 +540,6 @@ class MLModelFormView(RestrictedViewMixin, FormView):
         form = context["form"]
         context["error_fields"] = [form[name] for name in form.errors if name in form.fields]
         return context
-
-    def form_invalid(self, form):
-        for name in form.errors:
-            if name in form.fields:
-                widget = form.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
-        messages.error(self.request, "Nothing was saved: correct the fields marked below.")
-        return super().form_invalid(form)
 
     def form_valid(self, form):
         try:
@@ -705,7 +696,7 @@ class SavedSearchDeleteView(LoginRequiredMixin, View):
 # Add, edit and delete pages of every other record (datasets, features, pipelines, dataset
 # versions, retention policies, legal holds): one shape, each calling its service
 # --------------------------------------------------------------------------------------
-class RecordFormView(RestrictedViewMixin, FormView):
+class RecordFormView(InvalidFieldsMarkedMixin, RestrictedViewMixin, FormView):
     """An add or edit page: the form re-displays everything typed when refused; a service's
     `ValidationError` lands next to its fields, a `ConflictError` (the record's state refuses
     the change) is a message on the record's page. Subclasses define `save(form)`."""
@@ -765,15 +756,6 @@ class RecordFormView(RestrictedViewMixin, FormView):
             "danger": getattr(self, "danger", False),
         })
         return context
-
-    def form_invalid(self, form):
-        for name in form.errors:
-            if name in form.fields:
-                widget = form.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
-        messages.error(self.request, "Nothing was saved: correct the fields marked below.")
-        return super().form_invalid(form)
 
     def form_valid(self, form):
         try:

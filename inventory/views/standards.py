@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
 
 from core.choices import AccessAction
+from core.exports import csv_safe
 from core.permissions import user_has_any_permission
 from core.services.audit import access_event_record
 from inventory.forms import CompletenessFilterForm
@@ -90,12 +91,10 @@ class CompletenessView(LoginRequiredMixin, TemplateView):
         writer.writerow(["Type", "Name", "Team", "Owner", "Missing"])
         for row in rows:
             asset = row["asset"]
-            writer.writerow([row["type"], _csv_text(asset.name),
+            writer.writerow([row["type"], csv_safe(asset.name),
                              asset.team.name if asset.team else "",
                              asset.owner.get_username() if asset.owner else "",
                              "; ".join(row["gaps"])])
         return response
 
 
-def _csv_text(value: str) -> str:
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value

@@ -30,6 +30,7 @@ from core.api.filtering import StrictFilterBackend
 from core.api.viewsets import GovernedViewSet
 from core.audit import audit_context
 from core.choices import AccessAction
+from core.exports import csv_safe
 from core.services.audit import access_event_record
 from inventory.api.serializers.catalogue import (
     ComplianceTagSerializer,
@@ -84,12 +85,6 @@ class CSVRenderer(BaseRenderer):
         return json.dumps(data, default=str).encode()
 
 
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in exported cells."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _names(related) -> str:
     return ", ".join(sorted(item.name for item in related.all()))
 
@@ -131,7 +126,7 @@ class CSVExportMixin:
         def rows() -> Iterator[str]:
             yield writer.writerow([label for label, _ in columns])
             for obj in queryset.iterator(chunk_size=500):
-                yield writer.writerow([_csv_safe(get(obj)) for _, get in columns])
+                yield writer.writerow([csv_safe(get(obj)) for _, get in columns])
 
         name = queryset.model._meta.model_name
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
