@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from core.choices import JobStatus
@@ -30,7 +31,8 @@ def test_progress_updates_without_reload_and_stops_when_finished(browser):
     browser.driver.execute_script("window.__notReloaded = true;")
     JobRun.objects.filter(pk=run.pk).update(status=JobStatus.SUCCEEDED, progress=100,
                                             log="hashed 1000 of 1000 artifacts")
-    WebDriverWait(browser.driver, 10).until(
+    # htmx swaps the element between finding it and reading it: look again.
+    WebDriverWait(browser.driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: d.find_element("css selector", "[data-testid=job-status]").text == "Succeeded")
     browser.screenshot("job-finished")
 
