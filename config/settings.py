@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "core",
     "inventory",
     "lineage",
+    "monitoring",
     "governance",
     "risk",
 ]

@@ -14,6 +14,8 @@ api_v1 = [
     path("", include("core.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("lineage.api.urls")),
+    path("", include("monitoring.api.urls")),
+    path("", include("governance.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +28,8 @@ urlpatterns = [
     path("inventory/", include("core.urls")),
     path("inventory/", include("inventory.urls")),
     path("lineage/", include("lineage.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("governance/", include("governance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -147,8 +147,24 @@ RESOURCES: list[Resource] = [
              factory=IntegrityFindingFactory, read_only=True, max_list_queries=6),
 ]
 
-# The catalogue, and the lifecycle, retention and webhook resources (their own modules).
-from tests.api.contract_catalogue import CATALOGUE_RESOURCES  # noqa: E402
-from tests.api.contract_lifecycle import LIFECYCLE_RESOURCES  # noqa: E402
+# Every other app's resources live in `tests/api/contract_<area>.py` modules, each with a
+# module-level list whose name ends in `_RESOURCES`: they are found here, so a new module
+# joins the suite without editing this file.
+def _area_resources() -> list[Resource]:
+    import importlib
+    import pkgutil
 
-RESOURCES += CATALOGUE_RESOURCES + LIFECYCLE_RESOURCES
+    import tests.api
+
+    found: list[Resource] = []
+    for info in sorted(pkgutil.iter_modules(tests.api.__path__), key=lambda i: i.name):
+        if not info.name.startswith("contract_"):
+            continue
+        module = importlib.import_module(f"tests.api.{info.name}")
+        for attribute, value in sorted(vars(module).items()):
+            if attribute.endswith("_RESOURCES") and isinstance(value, list):
+                found += value
+    return found
+
+
+RESOURCES += _area_resources()

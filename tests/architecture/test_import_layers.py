@@ -1,7 +1,7 @@
 """The apps are layers, checked by import-linter (`[tool.importlinter]` in pyproject.toml).
 
 `core` imports no app; `inventory` imports only `core`; `lineage` only those two; then
-`risk`, then `governance`. A lower app learns of a higher one through signals, promotion
+`monitoring`, `risk`, then `governance`. A lower app learns of a higher one through signals, promotion
 gates and detail-page panels, never by importing it. The first test runs the contract on
 the repository; the others prove it bites, on a copy of the apps with one import added.
 """

@@ -1,0 +1,1 @@
+"""The governance app in the admin, one module per subdomain. Importing the modules registers them."""

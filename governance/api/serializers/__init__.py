@@ -1,0 +1,1 @@
+"""API shapes of the governance app, one module per subdomain."""

@@ -1,0 +1,1 @@
+"""API views of the governance app, one module per subdomain."""

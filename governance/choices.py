@@ -1,0 +1,1 @@
+"""Enumerations of the governance app."""

@@ -1,0 +1,1 @@
+"""Read-side queries of the governance app, one module per subdomain."""

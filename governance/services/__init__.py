@@ -1,0 +1,1 @@
+"""Business rules and state transitions of the governance app, one module per subdomain."""

@@ -1,0 +1,5 @@
+"""Dashboard routes of the governance app, under /governance/."""
+
+app_name = "governance"
+
+urlpatterns: list = []

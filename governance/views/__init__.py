@@ -1,0 +1,1 @@
+"""Dashboards of the governance app, one module per subdomain."""

@@ -1,0 +1,1 @@
+"""API shapes of the monitoring app, one module per subdomain."""

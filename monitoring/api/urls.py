@@ -1,0 +1,11 @@
+"""Monitoring routes under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+app_name = "monitoring-api"
+
+router = SimpleRouter()
+
+urlpatterns = [
+    *router.urls,
+]

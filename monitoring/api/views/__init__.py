@@ -1,0 +1,1 @@
+"""API views of the monitoring app, one module per subdomain."""

@@ -1,0 +1,1 @@
+"""Read-side queries of the monitoring app, one module per subdomain."""

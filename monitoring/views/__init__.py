@@ -1,0 +1,1 @@
+"""Dashboards of the monitoring app, one module per subdomain."""
