@@ -100,6 +100,36 @@ def metrics_problem(value: Any) -> str | None:
     return None
 
 
+# Key/value labels follow the limits of the experiment trackers that send them (MLflow's
+# tags: keys up to 250 characters, values up to 5000). The `custodia.` prefix is reserved:
+# through the MLflow door it names Custodia's own fields, never a stored label.
+LABEL_KEY_MAX = 250
+LABEL_VALUE_MAX = 5000
+RESERVED_LABEL_PREFIX = "custodia."
+
+
+def labels_problem(value: Any) -> str | None:
+    """Why `value` is not a mapping of label key to text value, or None when it is."""
+    if value in (None, {}):
+        return None
+    if not isinstance(value, dict):
+        return 'Labels are a JSON object of key to text, e.g. {"framework": "sklearn"}.'
+    for key, item in value.items():
+        if not key or len(key) > LABEL_KEY_MAX:
+            return f"A label key has 1 to {LABEL_KEY_MAX} characters."
+        if key.lower().startswith(RESERVED_LABEL_PREFIX):
+            return (f"“{key}”: keys starting with “{RESERVED_LABEL_PREFIX}” name Custodia's own "
+                    "fields and are not stored as labels.")
+        if not isinstance(item, str) or len(item) > LABEL_VALUE_MAX:
+            return f"The value of label “{key}” is text of at most {LABEL_VALUE_MAX} characters."
+    return None
+
+
+def validate_labels(value: Any) -> None:
+    """Django validator of a key/value labels field."""
+    _raise_if(labels_problem(value))
+
+
 def validate_json_schema(value: Any) -> None:
     """Django validator of a JSON Schema document field."""
     _raise_if(schema_problem(value))

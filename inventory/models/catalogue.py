@@ -24,7 +24,12 @@ from inventory.choices import (
     TrackedArtefact,
     VersioningStrategy,
 )
-from inventory.validators import validate_json_schema, validate_metrics, validate_spdx_licence
+from inventory.validators import (
+    validate_json_schema,
+    validate_labels,
+    validate_metrics,
+    validate_spdx_licence,
+)
 
 __all__ = [
     "HELD_MAX_BYTES",
@@ -244,6 +249,10 @@ class MLModel(Asset):
         help_text="Granular: model, data, code and environment versioned and pinned "
                   "separately (more traceable, data stored once). Monolithic: one bundle per "
                   "version (simpler, more storage).")
+    labels = models.JSONField(
+        default=dict, blank=True, validators=[validate_labels],
+        help_text='Key/value labels, e.g. {"framework": "sklearn"}; the MLflow client reads '
+                  "and writes them as the model's tags.")
     ever_in_production = models.BooleanField(
         default=False, editable=False,
         help_text="Set when any version reaches production; such a model can never be deleted.")

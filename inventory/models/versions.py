@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from core.models.governed import GovernedModel, GovernedQuerySet
 from inventory.choices import DatasetRole, ModelStage, StorageMode
-from inventory.validators import validate_json_schema, validate_metrics
+from inventory.validators import validate_json_schema, validate_labels, validate_metrics
 
 from .catalogue import Dataset, MLModel
 
@@ -119,6 +119,15 @@ class ModelVersion(GovernedModel):
         help_text="Pins the environment: the container image digest (sha256:…) or the "
                   "SHA-256 of the environment lock file.")
     environment_size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    run_id = models.CharField(
+        max_length=100, blank=True, db_index=True,
+        help_text="The experiment tracker's run that produced this version (an MLflow run id).")
+    run_link = models.CharField(max_length=500, blank=True,
+                                help_text="Link to that run in the experiment tracker.")
+    labels = models.JSONField(
+        default=dict, blank=True, validators=[validate_labels],
+        help_text='Key/value labels, e.g. {"validated_by": "ci"}; the MLflow client reads and '
+                  "writes them as the version's tags.")
     branch = models.ForeignKey("inventory.ModelBranch", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="versions",
                                help_text="The line of versions it belongs to (main if empty).")
