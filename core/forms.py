@@ -5,10 +5,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from core.services.audit import client_address
+from core.login_throttle import (
+    login_failed,
+    login_succeeded,
+    login_throttle_keys,
+    login_throttled,
+)
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -20,25 +24,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def _keys(self) -> list[str]:
-        username = (self.data.get("username") or "").strip().lower()
-        address = client_address(self.request) if self.request else "unknown"
-        return [f"login-failures:user:{username}", f"login-failures:addr:{address}"]
+        return login_throttle_keys(self.data.get("username") or "", self.request)
 
     def clean(self):
         keys = self._keys()
-        if any(cache.get(key, 0) >= settings.CUSTODIA_LOGIN_MAX_FAILURES for key in keys):
+        if login_throttled(keys):
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            for key in keys:
-                cache.add(key, 0, settings.CUSTODIA_LOGIN_LOCKOUT_SECONDS)
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, settings.CUSTODIA_LOGIN_LOCKOUT_SECONDS)
+            login_failed(keys)
             raise
-        cache.delete_many(keys)
+        login_succeeded(keys)
         return cleaned
 
 
