@@ -32,6 +32,9 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # The MLflow Model Registry REST API over the inventory (MlflowClient's paths).
+    path("api/2.0/mlflow/", include("inventory.api.mlflow_urls")),
+    path("ajax-api/2.0/mlflow/", include("inventory.api.mlflow_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -94,7 +94,8 @@ class MLModelSerializer(AssetSerializer):
                   "source_url", "licence", "permitted_uses", "redistribution",
                   "redistribution_terms", "attribution", "training_date", "input_schema",
                   "output_schema", "evaluation_metrics", "training_environment",
-                  "inference_requirements", "versioning_strategy", "ever_in_production"]
+                  "inference_requirements", "versioning_strategy", "labels",
+                  "ever_in_production"]
         read_only_fields = ["stage", "classification", "classification_rationale",
                             "ever_in_production", "created_at", "updated_at"]
         extra_kwargs = ASSET_EXTRA

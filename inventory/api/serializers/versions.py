@@ -49,8 +49,8 @@ class ModelVersionSerializer(RegistrationSerializer):
                   "training_date", "input_schema", "output_schema", "evaluation_metrics",
                   "training_environment", "environment_uri", "environment_digest", "environment_size",
                   "inference_requirements", "code_repository", "code_commit",
-                  "code_commit_signed", "datasets", "created_by", "created_at", "updated_at",
-                  "change_reason"]
+                  "code_commit_signed", "run_id", "run_link", "labels", "datasets",
+                  "created_by", "created_at", "updated_at", "change_reason"]
         read_only_fields = ["version", "stage", "created_by", "created_at", "updated_at"]
 
     def get_frozen(self, obj: ModelVersion) -> bool:
