@@ -298,7 +298,8 @@ class MLModelAdmin(CatalogueAdmin):
                        "ever_in_production", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "purpose", "description", "domain", "purpose_category",
-                           "tags", "compliance_tags", "confidential", "tracked_artefacts"]}),
+                           "tags", "compliance_tags", "confidential", "tracked_artefacts",
+                           "labels"]}),
         ("Ownership", {"fields": ["owner", "steward", "team"]}),
         ("Risk and lifecycle", {"fields": ["risk_tier", "stage", "ever_in_production"]}),
         ("Origin and licence", {"fields": ["origin", "supplier", "source_url", "licence",

@@ -214,6 +214,7 @@ def test_round_trip_create_version_alias_tags_search_read_back(live_server, monk
     browser.force_login(scientist)
     page = browser.get(stored.get_absolute_url()).content.decode()
     assert "credit-default-xgboost" in page
+    assert "<code>framework</code> = xgboost" in page and "<code>run-1</code>" in page
     for reason in ("Registered (MLflow registry API)", "Tag “task” set (MLflow registry API)",
                    "Renamed from “credit-default-xgb” (MLflow registry API)"):
         assert reason in page
