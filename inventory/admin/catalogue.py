@@ -66,6 +66,10 @@ class RegistrationAdminForm(forms.ModelForm):
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in (self.cleaned_data.get("tags") or "").split(",") if t.strip()]
 
+    def clean_labels(self) -> dict:
+        """An empty labels box means no labels (the column holds an object, never null)."""
+        return self.cleaned_data.get("labels") or {}
+
     def service_data(self) -> dict:
         """The cleaned values the services take (form-only fields left out)."""
         return {name: value for name, value in self.cleaned_data.items()

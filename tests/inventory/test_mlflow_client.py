@@ -7,8 +7,6 @@ client as MLflow errors with Custodia's message.
 
 from __future__ import annotations
 
-import importlib
-import json
 from types import SimpleNamespace
 
 import pytest
@@ -25,40 +23,13 @@ from inventory.models import MLModel, ModelAlias, ModelVersion
 from inventory.services.versions import register_promotion_gate, unregister_promotion_gate
 from tests.factories import UserFactory
 from tests.factories.catalogue import TeamFactory
+from tests.inventory.mlflow_support import install_registration_rules, model_tags, version_tags
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-INPUT_SCHEMA = {"type": "object", "properties": {"income": {"type": "number"}}}
-OUTPUT_SCHEMA = {"type": "object", "properties": {"score": {"type": "number"}}}
-
-
-def model_tags(owner: str, team: str, steward: str, **extra: str) -> dict[str, str]:
-    """What the default metadata standard asks of a model (tier high), as tags."""
-    return {
-        "custodia.purpose": "Scores credit applications", "custodia.owner": owner,
-        "custodia.team": team, "custodia.steward": steward,
-        "custodia.training_date": "2026-01-15",
-        "custodia.input_schema": json.dumps(INPUT_SCHEMA),
-        "custodia.output_schema": json.dumps(OUTPUT_SCHEMA),
-        "custodia.evaluation_metrics": '{"auc": 0.81}',
-        "custodia.training_environment": "python 3.11, xgboost 2.0",
-        "custodia.inference_requirements": "1 vCPU",
-        "custodia.versioning_strategy": "monolithic",
-        **extra,
-    }
-
-
-def version_tags(**extra: str) -> dict[str, str]:
-    """What the default metadata standard and the monolithic strategy ask of a version."""
-    return {
-        "custodia.artifact_sha256": "a" * 64, "custodia.training_date": "2026-01-15",
-        "custodia.input_schema": json.dumps(INPUT_SCHEMA),
-        "custodia.output_schema": json.dumps(OUTPUT_SCHEMA),
-        "custodia.evaluation_metrics": '{"auc": 0.83}',
-        "custodia.training_environment": "python 3.11", "custodia.inference_requirements": "1 vCPU",
-        "custodia.code_commit": "0123456789abcdef0123456789abcdef01234567",
-        **extra,
-    }
+@pytest.fixture(autouse=True)
+def _rules(transactional_db):
+    install_registration_rules()
 
 
 @pytest.fixture(autouse=True)
@@ -68,17 +39,6 @@ def _client_environment(monkeypatch):
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "20")
     for name in ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(autouse=True)
-def _registration_rules(django_db_setup, django_db_blocker):
-    """The default metadata standards and naming conventions (a data migration writes them;
-    the tables are emptied between these tests)."""
-    from django.apps import apps
-
-    defaults = importlib.import_module("inventory.migrations.0006_catalogue_defaults")
-    with django_db_blocker.unblock():
-        defaults.create_defaults(apps, None)
 
 
 @pytest.fixture(autouse=True)
