@@ -370,6 +370,7 @@ class ModelVersionFilterSet(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=ModelStage.choices, label="Stage")
     artifact_sha256 = django_filters.CharFilter(label="Artefact SHA-256")
     code_commit = django_filters.CharFilter(label="Code commit")
+    run_id = django_filters.CharFilter(label="Training run (experiment tracker's run id)")
     created_by = django_filters.CharFilter(field_name="created_by__username",
                                            label="Registered by (user name)")
     metric = MetricFilter(field_name="evaluation_metrics", label="Performance",

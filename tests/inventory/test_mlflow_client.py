@@ -166,6 +166,9 @@ def test_round_trip_create_version_alias_tags_search_read_back(live_server, monk
     assert [(v["version"], v["artifact_uri"], v["run_id"]) for v in answer["results"]] == [
         (1, "s3://models/credit/1", "run-1"), (2, "s3://models/credit/2", "")]
     assert answer["results"][1]["description"] == "refit on Q2"
+    answer = requests.get(f"{live_server.url}/api/v1/model-versions/", params={"run_id": "run-1"},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=20).json()
+    assert [v["labels"] for v in answer["results"]] == [{"dataset": "2026-q1"}]
     answer = requests.get(f"{live_server.url}/api/v1/models/{stored.pk}/",
                           headers={"Authorization": f"Bearer {token}"}, timeout=20).json()
     assert answer["name"] == "credit-default-xgboost" and answer["labels"] == {
@@ -183,7 +186,8 @@ def test_round_trip_create_version_alias_tags_search_read_back(live_server, monk
     assert history.first().history_change_reason == "Registered (MLflow registry API)"
 
 
-def test_errors_reach_the_client_with_mlflow_codes(live_server, monkeypatch, team):
+def test_errors_reach_the_client_with_mlflow_codes(live_server, monkeypatch, team,
+                                                   platform_admin):
     client = client_for(live_server, monkeypatch, team.members.get())
     register(client, "credit-default-xgb")
 
@@ -218,6 +222,10 @@ def test_errors_reach_the_client_with_mlflow_codes(live_server, monkeypatch, tea
     client.create_model_version("credit-default-xgb", "s3://x", tags=version_tags())
     error = error_of(lambda: client.delete_model_version("credit-default-xgb", "1"))
     assert error.error_code == "PERMISSION_DENIED"  # versions are deleted with their model
+    acting_as(monkeypatch, platform_admin)
+    error = error_of(lambda: client.delete_model_version("credit-default-xgb", "1"))
+    assert error.error_code == "INVALID_PARAMETER_VALUE" and "gap-free" in error.message
+    acting_as(monkeypatch, team.members.get())
     error = error_of(lambda: client.search_registered_models(filter_string="name ~ 'x'"))
     assert error.error_code == "INVALID_PARAMETER_VALUE"
     error = error_of(lambda: client.search_registered_models(page_token="garbage"))
