@@ -316,10 +316,9 @@ def decode_page_token(token: str | None) -> int:
 # Models and versions of the door are read in these shapes (constant queries per page).
 def visible_models(user) -> QuerySet:
     """Models `user` may see, with what the door shows of them joined or prefetched."""
+    versions = ModelVersion.objects.restrict(user, "view").for_list().order_by("-version")
     return MLModel.objects.restrict(user, "view").for_list().prefetch_related(
-        Prefetch("versions", queryset=ModelVersion.objects.for_list().order_by("-version"),
-                 to_attr="door_versions"),
-        "aliases__version")
+        Prefetch("versions", queryset=versions, to_attr="door_versions"), "aliases__version")
 
 
 def visible_versions(user) -> QuerySet:

@@ -157,7 +157,8 @@ def _convert(model_class: type[models.Model], name: str, value: str | None) -> A
     if isinstance(field, models.BooleanField):
         return _truth(value) if value.strip() else None
     if isinstance(field, models.JSONField):
-        return _json(value)
+        parsed = _json(value)
+        return field.get_default() if parsed is None and not field.null else parsed
     if not value.strip() and field.null:
         return None
     return value

@@ -64,6 +64,8 @@ def test_bad_bodies_are_invalid_parameter_values_and_write_nothing(api_client_fo
                              {"name": "credit-default-xgb", **body}, format="json")
         assert answer.status_code == 400, body
         assert answer.json()["error_code"] == "INVALID_PARAMETER_VALUE", body
+    answer = client.post(f"{BASE}/registered-models/create", {"name": ["a-b-c"]}, format="json")
+    assert answer.json()["error_code"] == "INVALID_PARAMETER_VALUE"
     answer = client.post(f"{BASE}/registered-models/create", {}, format="json")
     assert "'name'" in answer.json()["message"]
     answer = client.post(f"{BASE}/registered-models/create", "{", content_type="application/json")
@@ -130,3 +132,9 @@ def test_search_is_an_access_event_with_a_constant_query_count(api_client_for, r
     many, shown = count_queries()
     assert shown == 6 and many == few
     assert AccessEvent.objects.filter(action="search", result_count=6).exists()
+
+    # A version the reader was not granted stays out of the latest versions.
+    model = MLModel.objects.order_by("pk").first()
+    ModelVersionFactory(model=model)
+    answer = client.get(f"{BASE}/registered-models/get-latest-versions", {"name": model.name})
+    assert [v["version"] for v in answer.json()["model_versions"]] == ["2"]

@@ -23,7 +23,7 @@ from inventory.services.mlflow import (
     mlflow_stage,
 )
 
-__all__ = ["model_version_json", "registered_model_json", "timestamp_ms"]
+__all__ = ["latest_versions", "model_version_json", "registered_model_json", "timestamp_ms"]
 
 # Fields shown as tags although no tag sets them.
 _MODEL_SHOWN = ("stage", "classification")
@@ -104,8 +104,9 @@ def _latest_per_stage(versions: list[ModelVersion]) -> list[ModelVersion]:
 
 
 def latest_versions(model: MLModel, stages: list[str] | None = None) -> list[ModelVersion]:
-    """The newest version in each MLflow stage (only `stages`, when given)."""
-    found = _latest_per_stage(getattr(model, "door_versions", None) or list(model.versions.all()))
+    """The newest version in each MLflow stage (only `stages`, when given), among the
+    versions the reader may see (`inventory.selectors.mlflow.visible_models`)."""
+    found = _latest_per_stage(model.door_versions)  # prefetched by `visible_models`
     wanted = {s.lower() for s in stages or ()}
     return [v for v in found if not wanted or mlflow_stage(v.stage).lower() in wanted]
 

@@ -171,11 +171,15 @@ class MlflowRegistryView(APIView):
         return request.data if hasattr(request.data, "get") else {}
 
     def param(self, request, name: str, *, required: bool = True, default: Any = "") -> Any:
+        """One request field as text (`default` when absent)."""
         value = self._source(request).get(name)
         if value in (None, "") and required:
             raise MlflowError("INVALID_PARAMETER_VALUE",
                               f"Missing value for required parameter '{name}'.")
-        return default if value is None else value
+        if isinstance(value, dict | list):
+            raise MlflowError("INVALID_PARAMETER_VALUE",
+                              f"Parameter '{name}' takes a single value.")
+        return default if value is None else str(value)
 
     def param_list(self, request, name: str) -> list[str]:
         if request.method == "GET":
@@ -430,7 +434,7 @@ class MlflowRegistryView(APIView):
                              default=False)
         version = door.mlflow_stage_transition(
             version=version, stage=self.param(request, "stage"), actor=request.user,
-            archive_existing=archive in (True, "true", "True", "1"))
+            archive_existing=str(archive).lower() in ("true", "1"))
         return {"model_version": self.reread_version(version)}
 
     # ----------------------------------------------------------------------------------
