@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from cyclonedx.factory.license import LicenseFactory
+from cyclonedx.contrib.license.factories import LicenseFactory
 from cyclonedx.model import ExternalReference, ExternalReferenceType, HashAlgorithm, HashType, Property, XsUri
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.component import Component, ComponentType
@@ -29,7 +29,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 from django.utils.text import slugify
 
 from inventory.models import DatasetVersion, ModelVersion
-from inventory.selectors.modelcards import ModelCard, model_card, model_card_versions
+from inventory.selectors.modelcards import ModelCard, model_card, model_card_versions, readable_datasets
 
 __all__ = ["ExternalDependency", "ml_bom", "ml_bom_problems", "ml_bom_versions",
            "register_external_dependency_source"]
@@ -85,7 +85,8 @@ def ml_bom(versions: Iterable[ModelVersion], *, user=None, subject: str) -> dict
     versions = list(versions)
     bom = Bom()
     bom.metadata.properties.add(Property(name="custodia:export", value=subject))
-    cards = {version.pk: model_card(version, user=user) for version in versions}
+    readable = readable_datasets(user, versions)
+    cards = {version.pk: model_card(version, readable=readable) for version in versions}
     externals = _external_dependencies([version.pk for version in versions])
     datasets: dict[int, DatasetVersion] = {}
     data_components: dict[int, Component] = {}
@@ -112,7 +113,7 @@ def ml_bom(versions: Iterable[ModelVersion], *, user=None, subject: str) -> dict
         bom.register_dependency(component, depends_on)
     document = json.loads(JsonV1Dot6(bom).output_as_string())
     _add_model_cards(document, cards)
-    _add_data_details(document, datasets, user)
+    _add_data_details(document, datasets, readable)
     return document
 
 
@@ -252,16 +253,17 @@ def _model_card_json(card: ModelCard) -> dict:
     return result
 
 
-def _add_data_details(document: dict, datasets: dict[int, DatasetVersion], user) -> None:
+def _add_data_details(document: dict, datasets: dict[int, DatasetVersion],
+                      readable_ids: set[int] | None) -> None:
     by_ref = {_dataset_ref(dv): dv for dv in datasets.values()}
     for component in document.get("components", []):
         if (dataset_version := by_ref.get(component["bom-ref"])) is not None:
-            component["data"] = [_data_json(dataset_version, user)]
+            component["data"] = [_data_json(dataset_version, readable_ids)]
 
 
-def _data_json(dataset_version: DatasetVersion, user) -> dict:
+def _data_json(dataset_version: DatasetVersion, readable_ids: set[int] | None) -> dict:
     dataset = dataset_version.dataset
-    readable = user is None or dataset.details_visible_to(user)
+    readable = readable_ids is None or dataset.pk in readable_ids
     data: dict = {"type": "dataset", "name": f"{dataset.name} v{dataset_version.version}",
                   "classification": dataset.get_sensitivity_display()}
     if dataset.purpose:

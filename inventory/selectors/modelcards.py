@@ -15,9 +15,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from inventory.choices import DatasetRole
-from inventory.models import ModelVersion, ModelVersionDataset
+from inventory.models import Dataset, ModelVersion, ModelVersionDataset
 
-__all__ = ["CardDataset", "CardSection", "ModelCard", "model_card", "model_card_versions"]
+__all__ = ["CardDataset", "CardSection", "ModelCard", "model_card", "model_card_versions",
+           "readable_datasets"]
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,26 @@ def model_card_versions():
         .prefetch_related(Prefetch("dataset_links", queryset=links))
 
 
-def model_card(version: ModelVersion, *, user=None) -> ModelCard:
+def readable_datasets(user, versions: list[ModelVersion]) -> set[int] | None:
+    """Ids of the datasets (behind `versions`' links) whose datasheet `user` may read, in
+    one query; None for a system export (`user` None), which reads everything."""
+    if user is None:
+        return None
+    ids = {link.dataset_version.dataset_id for version in versions
+           for link in version.dataset_links.all()}
+    return set(Dataset.objects.filter(Dataset.details_visible_q(user), pk__in=ids)
+               .values_list("pk", flat=True))
+
+
+def model_card(version: ModelVersion, *, user=None, readable: set[int] | None = None) -> ModelCard:
     """The card of `version` (fetched with `model_card_versions()`). A dataset's known
     biases and limitations appear only to a `user` allowed to read its datasheet (None: a
-    system export, which reads everything)."""
+    system export, which reads everything); `readable` is `readable_datasets()` when the
+    caller already has it."""
     model = version.model
-    datasets = [_card_dataset(link, user) for link in version.dataset_links.all()]
+    if readable is None:
+        readable = readable_datasets(user, [version])
+    datasets = [_card_dataset(link, readable) for link in version.dataset_links.all()]
     training = [d for d in datasets if d.role == DatasetRole.TRAIN.label]
     evaluation = [d for d in datasets if d.role != DatasetRole.TRAIN.label]
     intended = "\n\n".join(part for part in (
@@ -115,10 +130,10 @@ def model_card(version: ModelVersion, *, user=None) -> ModelCard:
     ])
 
 
-def _card_dataset(link: ModelVersionDataset, user) -> CardDataset:
+def _card_dataset(link: ModelVersionDataset, readable_ids: set[int] | None) -> CardDataset:
     dataset_version = link.dataset_version
     dataset = dataset_version.dataset
-    readable = user is None or dataset.details_visible_to(user)
+    readable = readable_ids is None or dataset.pk in readable_ids
     return CardDataset(
         name=dataset.name, version=dataset_version.version, role=link.get_role_display(),
         sensitivity=dataset.get_sensitivity_display(), rows=dataset_version.row_count,

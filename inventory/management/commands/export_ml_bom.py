@@ -13,11 +13,11 @@ from inventory.selectors.mlbom import ml_bom, ml_bom_problems, ml_bom_versions
 
 class Command(AuditedCommand):
     help = ("Print (or write to --output) the CycloneDX 1.6 ML-BOM of a model version "
-            "(--version ID) or of every version (optionally --stage production), checked "
+            "(--model-version ID) or of every version (optionally --stage production), checked "
             "against the CycloneDX schema.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--version", type=int, dest="version_id",
+        parser.add_argument("--model-version", type=int, dest="version_id",
                             help="Id of one model version; default: the whole inventory.")
         parser.add_argument("--stage", action="append", choices=ModelStage.values, default=[],
                             help="Only versions in this stage (repeatable).")
