@@ -11,6 +11,7 @@ from inventory.api.views import (
     held,
     integrations,
     mlbom,
+    modelcards,
     retention,
     versions,
 )
@@ -48,7 +49,9 @@ router.register("webhooks", integrations.WebhookViewSet)
 router.register("webhook-deliveries", integrations.WebhookDeliveryViewSet)
 
 urlpatterns = [
-    # ML-BOM (CycloneDX 1.6)
+    # Model cards and the ML-BOM (CycloneDX 1.6)
+    path("model-versions/<int:pk>/model-card/", modelcards.ModelVersionCardView.as_view(),
+         name="modelversion-model-card"),
     path("model-versions/<int:pk>/ml-bom/", mlbom.ModelVersionMlBomView.as_view(),
          name="modelversion-ml-bom"),
     path("ml-bom/", mlbom.InventoryMlBomView.as_view(), name="inventory-ml-bom"),

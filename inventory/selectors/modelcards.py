@@ -71,6 +71,23 @@ class ModelCard:
     def section(self, key: str) -> CardSection:
         return next(section for section in self.sections if section.key == key)
 
+    def as_dict(self) -> dict:
+        """The card as JSON-ready data (the API's answer)."""
+        return {
+            "model_version": self.version.pk,
+            "generated_at": self.generated_at.isoformat(),
+            "complete": not self.missing,
+            "complete_sections": self.complete_count,
+            "missing_sections": [section.key for section in self.missing],
+            "details": dict(self.details),
+            "sections": [{
+                "key": section.key, "title": section.title, "complete": section.complete,
+                "text": section.text,
+                "metrics": [{"name": name, "value": value} for name, value in section.metrics],
+                "datasets": [vars(dataset) for dataset in section.datasets],
+            } for section in self.sections],
+        }
+
 
 def model_card_versions():
     """Versions with everything a card reads, in a constant number of queries."""

@@ -140,3 +140,26 @@ def test_the_card_page_needs_a_constant_number_of_queries(
     url = reverse("inventory:modelversion_card", args=[documented_version.pk])
     with django_assert_max_num_queries(20):
         client.get(url)
+
+
+def test_the_api_gives_the_card_with_its_missing_sections(api_client_for, auditor, bare_version,
+                                                           documented_version):
+    client = api_client_for(auditor)
+    bare = client.get(f"/api/v1/model-versions/{bare_version.pk}/model-card/").json()
+    assert bare["complete"] is False and bare["complete_sections"] == 0
+    assert bare["missing_sections"][:2] == ["intended_use", "out_of_scope_uses"]
+    full = client.get(f"/api/v1/model-versions/{documented_version.pk}/model-card/").json()
+    assert full["complete"] is True and full["missing_sections"] == []
+    metrics = next(s for s in full["sections"] if s["key"] == "metrics")["metrics"]
+    assert metrics == [{"name": "auc", "value": 0.82}, {"name": "f1", "value": 0.64}]
+    training = next(s for s in full["sections"] if s["key"] == "training_data")["datasets"]
+    assert training[0]["name"] == "applications-2025" and "uri" not in training[0]
+
+
+def test_the_card_api_refuses_who_may_not_see_the_version(api_client, api_client_for,
+                                                          refused_user, data_scientist):
+    hidden = ModelVersionFactory(model=MLModelFactory(confidential=True))
+    url = f"/api/v1/model-versions/{hidden.pk}/model-card/"
+    assert api_client.get(url).status_code == 401
+    assert api_client_for(refused_user).get(url).status_code == 403
+    assert api_client_for(data_scientist).get(url).status_code == 404
