@@ -204,6 +204,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Enterprise sign-in (core/backends.py). Local accounts (ModelBackend) always stay, for
+# break-glass administrators; OpenID Connect and LDAP / Active Directory are each turned on
+# by their own settings. Identity-provider group → roles and teams, applied at each sign-in:
+# {"ml-engineers": {"roles": ["Data scientist"], "teams": ["credit-risk"]}, ...}
+CUSTODIA_IDP_GROUP_MAP = env.json("CUSTODIA_IDP_GROUP_MAP", default={})
+# OpenID Connect (mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile groups")
+OIDC_VERIFY_SSL = env.bool("OIDC_VERIFY_SSL", default=True)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_USE_PKCE = True
+CUSTODIA_OIDC_GROUPS_CLAIM = env.str("CUSTODIA_OIDC_GROUPS_CLAIM", default="groups")
+CUSTODIA_OIDC_BUTTON_LABEL = env.str("CUSTODIA_OIDC_BUTTON_LABEL",
+                                     default="Sign in with your organisation")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("core.backends.OIDCBackend")
+# LDAP / Active Directory (django-auth-ldap): on when AUTH_LDAP_SERVER_URI is set; users
+# sign in with the ordinary form.
+AUTH_LDAP_SERVER_URI = env.str("AUTH_LDAP_SERVER_URI", default="")
+if AUTH_LDAP_SERVER_URI:
+    import ldap
+    from django_auth_ldap.config import (
+        ActiveDirectoryGroupType,
+        GroupOfNamesType,
+        LDAPSearch,
+        NestedActiveDirectoryGroupType,
+        PosixGroupType,
+    )
+
+    AUTH_LDAP_BIND_DN = env.str("AUTH_LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env.str("AUTH_LDAP_BIND_PASSWORD", default="")
+    AUTH_LDAP_START_TLS = env.bool("AUTH_LDAP_START_TLS", default=False)
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        env.str("CUSTODIA_LDAP_USER_BASE"), ldap.SCOPE_SUBTREE,
+        env.str("CUSTODIA_LDAP_USER_FILTER", default="(uid=%(user)s)"))
+    AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+        env.str("CUSTODIA_LDAP_GROUP_BASE"), ldap.SCOPE_SUBTREE,
+        env.str("CUSTODIA_LDAP_GROUP_FILTER", default="(objectClass=groupOfNames)"))
+    AUTH_LDAP_GROUP_TYPE = {
+        "groupOfNames": GroupOfNamesType,
+        "posixGroup": PosixGroupType,
+        "activeDirectory": ActiveDirectoryGroupType,
+        "nestedActiveDirectory": NestedActiveDirectoryGroupType,
+    }[env.str("CUSTODIA_LDAP_GROUP_TYPE", default="groupOfNames")]()
+    AUTH_LDAP_USER_ATTR_MAP = {"first_name": "givenName", "last_name": "sn", "email": "mail"}
+    AUTH_LDAP_ALWAYS_UPDATE_USER = True
+    AUTHENTICATION_BACKENDS.insert(1, "core.backends.LDAPBackend")
 # Failed logins per username and per client address before a cool-down.
 CUSTODIA_LOGIN_MAX_FAILURES = env.int("CUSTODIA_LOGIN_MAX_FAILURES", default=5)
 CUSTODIA_LOGIN_LOCKOUT_SECONDS = env.int("CUSTODIA_LOGIN_LOCKOUT_SECONDS", default=300)

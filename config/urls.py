@@ -5,8 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from core.forms import ThrottledAdminAuthenticationForm
 from core.views import generic as base_views
+from core.views import signin
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
@@ -21,10 +22,10 @@ api_v1 = [
 urlpatterns = [
     path("", base_views.HomeView.as_view(), name="home"),
     path("healthz", base_views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(
-        authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True),
-        name="login"),
+    path("login/", signin.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oidc/authenticate/", signin.oidc_start, name="oidc_authentication_init"),
+    path("oidc/callback/", signin.oidc_callback, name="oidc_authentication_callback"),
     path("inventory/", include("core.urls")),
     path("inventory/", include("inventory.urls")),
     path("lineage/", include("lineage.urls")),

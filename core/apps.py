@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from core import (
             audit,  # noqa: F401  (history receivers)
+            checks,  # noqa: F401  (system checks)
             roles,
         )
 

@@ -375,6 +375,20 @@ def _schema(domain: str) -> dict:
     }
 
 
+def _model_card_texts(domain: str) -> dict:
+    """What a model card asks beyond the purpose (the caveats are left for the owners, so
+    the demo's cards show a missing section too)."""
+    return {
+        "out_of_scope_uses": f"Decisions outside {domain} (employment, insurance, housing); "
+                             "fully automated refusals without human review.",
+        "factors": "Age band, region and channel (branch, web, partner); performance is "
+                   "reported per group in the validation report.",
+        "ethical_considerations": "Trained on personal data under the legitimate-interest "
+                                  "basis; reviewed for disparate impact on protected groups "
+                                  "before each promotion.",
+    }
+
+
 def _output_schema() -> dict:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
             "properties": {"score": {"type": "number", "minimum": 0, "maximum": 1}},
@@ -511,6 +525,8 @@ def demo_load() -> dict[str, int]:
                 "development_cost": cost,
                 "tracked_artefacts": ["model", "data", "pipeline_code"],
             }
+            if complete:
+                data.update(_model_card_texts(domain))
             if third_party is not None:
                 (origin, supplier, url, licence, redistribution, terms, attribution,
                  permitted) = third_party

@@ -29,6 +29,10 @@ class LineageConfig(AppConfig):
         from lineage.views.panels import register_lineage_panels
 
         register_lineage_panels()
+        from inventory.selectors.mlbom import register_external_dependency_source
+        from lineage.selectors.dependencies import external_dependencies_of
+
+        register_external_dependency_source(external_dependencies_of, name="lineage")
 
     @staticmethod
     def _register_navigation() -> None:

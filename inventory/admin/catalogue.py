@@ -309,6 +309,8 @@ class MLModelAdmin(CatalogueAdmin):
         ("Origin and licence", {"fields": ["origin", "supplier", "source_url", "licence",
                                            "permitted_uses", "redistribution",
                                            "redistribution_terms", "attribution"]}),
+        ("Model card", {"fields": ["out_of_scope_uses", "factors", "ethical_considerations",
+                                   "caveats"]}),
         ("Accounting", {"fields": ["development_cost", "classification",
                                    "classification_rationale"]}),
         ("Technical metadata", {"fields": ["training_date", "input_schema", "output_schema",

@@ -10,6 +10,8 @@ from inventory.api.views import (
     deprecation,
     held,
     integrations,
+    mlbom,
+    modelcards,
     retention,
     versions,
 )
@@ -47,6 +49,12 @@ router.register("webhooks", integrations.WebhookViewSet)
 router.register("webhook-deliveries", integrations.WebhookDeliveryViewSet)
 
 urlpatterns = [
+    # Model cards and the ML-BOM (CycloneDX 1.6)
+    path("model-versions/<int:pk>/model-card/", modelcards.ModelVersionCardView.as_view(),
+         name="modelversion-model-card"),
+    path("model-versions/<int:pk>/ml-bom/", mlbom.ModelVersionMlBomView.as_view(),
+         name="modelversion-ml-bom"),
+    path("ml-bom/", mlbom.InventoryMlBomView.as_view(), name="inventory-ml-bom"),
     # Integrations: CI/CD endpoints and the export/import exchange
     path("cicd/model-versions/", integrations.VersionRegisterView.as_view(),
          name="cicd-model-version-register"),

@@ -234,6 +234,17 @@ class MLModel(Asset):
                                       default=Redistribution.NOT_APPLICABLE, db_index=True)
     redistribution_terms = models.TextField(blank=True)
     attribution = models.TextField(blank=True, help_text="Attribution the licence requires.")
+    # Model card (Mitchell et al., "Model Cards for Model Reporting"); the purpose above is
+    # its intended use, each version adds its metrics and data.
+    out_of_scope_uses = models.TextField(
+        blank=True, help_text="Uses the model is not meant for, and why.")
+    factors = models.TextField(
+        blank=True, help_text="Groups, instruments and environments its performance may vary "
+                              "across (e.g. age bands, regions, channels).")
+    ethical_considerations = models.TextField(
+        blank=True, help_text="Risks to people, sensitive data used, mitigations.")
+    caveats = models.TextField(blank=True,
+                               help_text="Known limitations and recommendations for users.")
     # Current metadata (each version records its own as well)
     training_date = models.DateField(null=True, blank=True)
     input_schema = models.JSONField(null=True, blank=True, validators=[validate_json_schema],

@@ -92,7 +92,8 @@ class MLModelSerializer(AssetSerializer):
         fields = [*ASSET_FIELDS, "stage", "risk_tier", "purpose_category", "development_cost",
                   "classification", "classification_rationale", "origin", "supplier",
                   "source_url", "licence", "permitted_uses", "redistribution",
-                  "redistribution_terms", "attribution", "training_date", "input_schema",
+                  "redistribution_terms", "attribution", "out_of_scope_uses", "factors",
+                  "ethical_considerations", "caveats", "training_date", "input_schema",
                   "output_schema", "evaluation_metrics", "training_environment",
                   "inference_requirements", "versioning_strategy", "labels",
                   "ever_in_production"]
