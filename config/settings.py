@@ -256,7 +256,7 @@ if AUTH_LDAP_SERVER_URI:
     }[env.str("CUSTODIA_LDAP_GROUP_TYPE", default="groupOfNames")]()
     AUTH_LDAP_USER_ATTR_MAP = {"first_name": "givenName", "last_name": "sn", "email": "mail"}
     AUTH_LDAP_ALWAYS_UPDATE_USER = True
-    AUTHENTICATION_BACKENDS.insert(1, "core.backends.LDAPBackend")
+    AUTHENTICATION_BACKENDS.insert(1, "core.directory.LDAPBackend")
 # Failed logins per username and per client address before a cool-down.
 CUSTODIA_LOGIN_MAX_FAILURES = env.int("CUSTODIA_LOGIN_MAX_FAILURES", default=5)
 CUSTODIA_LOGIN_LOCKOUT_SECONDS = env.int("CUSTODIA_LOGIN_LOCKOUT_SECONDS", default=300)

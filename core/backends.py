@@ -1,5 +1,6 @@
-"""Enterprise sign-in: OpenID Connect (mozilla-django-oidc) and LDAP / Active Directory
-(django-auth-ldap), each enabled by its settings (README, "Enterprise sign-in").
+"""Enterprise sign-in: OpenID Connect (mozilla-django-oidc) here and LDAP / Active Directory
+(django-auth-ldap) in `core.directory`, each enabled by its settings (README, "Enterprise
+sign-in").
 
 Both backends hand the user's identity-provider groups to one mapping
 (`core.services.identity.identity_groups_apply`) at every sign-in. Neither ever signs in as
@@ -14,12 +15,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django_auth_ldap.backend import LDAPBackend as BaseLDAPBackend
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from core.services.identity import identity_groups_apply
 
-__all__ = ["LDAPBackend", "OIDCBackend", "oidc_enabled"]
+__all__ = ["OIDCBackend", "oidc_enabled", "refuse_local_account"]
 
 
 def oidc_enabled() -> bool:
@@ -27,7 +27,7 @@ def oidc_enabled() -> bool:
     return bool(getattr(settings, "OIDC_RP_CLIENT_ID", ""))
 
 
-def _refuse_local_account(user, source: str) -> None:
+def refuse_local_account(user, source: str) -> None:
     if user.pk is not None and user.has_usable_password():
         raise PermissionDenied(f"{user.get_username()} is a local account: it signs in with "
                                f"its own password, never through {source}.")
@@ -65,7 +65,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         return self.update_user(user, claims)
 
     def update_user(self, user, claims):
-        _refuse_local_account(user, "OpenID Connect")
+        refuse_local_account(user, "OpenID Connect")
         user.email = claims.get("email", user.email)
         user.first_name = claims.get("given_name", user.first_name)[:150]
         user.last_name = claims.get("family_name", user.last_name)[:150]
@@ -73,20 +73,4 @@ class OIDCBackend(OIDCAuthenticationBackend):
         claim = settings.CUSTODIA_OIDC_GROUPS_CLAIM
         groups = claims.get(claim, getattr(self, "_id_token_claims", {}).get(claim, []))
         identity_groups_apply(user=user, groups=_group_names(groups), source="oidc")
-        return user
-
-
-class LDAPBackend(BaseLDAPBackend):
-    """LDAP / Active Directory sign-in with the user name and password of the sign-in form."""
-
-    def get_or_build_user(self, username, ldap_user):
-        user, built = super().get_or_build_user(username, ldap_user)
-        if not built:
-            _refuse_local_account(user, "LDAP")
-        return user, built
-
-    def authenticate_ldap_user(self, ldap_user, password):
-        user = super().authenticate_ldap_user(ldap_user, password)
-        if user is not None:
-            identity_groups_apply(user=user, groups=ldap_user.group_names, source="ldap")
         return user

