@@ -13,7 +13,10 @@ class CoreConfig(AppConfig):
             roles,
         )
 
+        from core.services import audit_chain
+
         roles.connect()
+        audit_chain.connect()
         self._register_navigation()
 
     @staticmethod
