@@ -12,7 +12,6 @@ class CoreConfig(AppConfig):
             audit,  # noqa: F401  (history receivers)
             roles,
         )
-
         from core.services import audit_chain
 
         roles.connect()

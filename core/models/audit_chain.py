@@ -80,6 +80,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.actor} {self.get_action_display().lower()} {self.object_repr}".strip()
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
     @property
     def values(self) -> dict:
         """The stored fields (changes) or access details as a dictionary."""
@@ -90,14 +98,6 @@ class AuditEvent(models.Model):
         if self.content_type_id is None:
             return self.object_repr
         return f"{self.content_type.name}: {self.object_repr or self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only.")
 
 
 class AuditChainHead(models.Model):

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, TemplateView
 
 from core.choices import AccessAction
 from core.exports import csv_safe
-from core.menu import counters_for
+from core.menu import alerts_for, counters_for
 from core.permissions import restrict_queryset, user_can, user_has_any_permission
 from core.services.audit import access_event_record
 from core.tables import Column
@@ -223,6 +223,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["counters"] = counters_for(self.request.user)
+        context["alerts"] = alerts_for(self.request.user)
         return context
 
 
