@@ -131,6 +131,9 @@ class ObjectListView(RestrictedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         paginator = Paginator(queryset, self.per_page())
         page = paginator.get_page(self.request.GET.get("page"))
+        # Read the page before recording the search, so a list of events (the access log,
+        # the audit trail) shows what matched, not the search's own event.
+        page.object_list = list(page.object_list)
         searched = any(k not in LIST_PARAMETERS and v for k, v in self.request.GET.items())
         if searched:
             access_event_record(request=self.request, action=AccessAction.SEARCH,
