@@ -116,9 +116,9 @@ def _chain_broken_message(user) -> str | None:
     status = audit_chain_status()
     if status is None or status.intact:
         return None
-    return (f"The audit log is broken at entry #{status.broken_seq}: {status.problem} "
-            f"(found {timezone.localtime(status.started_at):%Y-%m-%d %H:%M}). Entries from "
-            "there on cannot be trusted until the cause is found.")
+    return (f"The audit log is broken at entry #{status.broken_seq} (found "
+            f"{timezone.localtime(status.started_at):%Y-%m-%d %H:%M}). {status.problem} "
+            "Entries from there on cannot be trusted until the cause is found.")
 
 
 def register_audit_trail() -> None:
