@@ -62,11 +62,11 @@ class AuditEventFilterSet(django_filters.FilterSet):
         fields = ["q", "app", "record_type", "object_id", "record", "actor", "user", "action",
                   "kind", "occurred_after", "occurred_before", "seq"]
 
-    def filter_q(self, queryset, name, value):
+    def filter_q(self, queryset, name, value: str):
         return queryset.filter(Q(object_repr__icontains=value) | Q(actor__icontains=value)
                                | Q(reason__icontains=value))
 
-    def filter_record_type(self, queryset, name, value):
+    def filter_record_type(self, queryset, name, value: str):
         app_label, _, model = value.partition(".")
         content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
         return queryset.filter(content_type=content_type) if content_type else queryset.none()
