@@ -74,10 +74,15 @@ def _json_default(value):
     return str(value)
 
 
-def canonical_json(values: dict) -> str:
+# One encoder for every call (json.dumps would build a new one each time: this is the
+# verification's inner loop).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=True, separators=(",", ":"),
+                              default=_json_default)
+
+
+def canonical_json(values: dict | list) -> str:
     """One text per content: sorted keys, no spaces, ASCII only."""
-    return json.dumps(values, sort_keys=True, ensure_ascii=True, separators=(",", ":"),
-                      default=_json_default)
+    return _CANONICAL.encode(values)
 
 
 def content_digest(*, kind: str, action: str, occurred_at: datetime.datetime, record_type: str,
