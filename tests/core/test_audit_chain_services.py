@@ -335,3 +335,24 @@ def test_the_scheduled_verification_keeps_its_outcome(alice):
     result = audit_chain_verify_job.body(JobContext(run))
     assert (result["intact"], result["broken_seq"]) == (False, 6)
     assert AuditVerification.objects.get().broken_seq == 6
+
+
+def test_a_deployment_status_change_is_chained_with_its_reason():
+    """Deployments (like approvals and every other governed record) enter the chain through
+    their history, with no code of their own."""
+    from inventory.choices import DeploymentStatus, ModelStage
+    from inventory.services.deployments import deployment_report
+    from tests.factories.catalogue import ModelVersionFactory
+
+    admin = UserFactory(username="ops", is_superuser=True)
+    version = ModelVersionFactory(stage=ModelStage.PRODUCTION)
+    place = {"environment": "production", "region": "eu-west-1"}
+    deployment, _ = deployment_report(version=version, actor=admin, reason="Rolled out",
+                                      data={**place, "status": DeploymentStatus.ACTIVE})
+    deployment_report(version=version, actor=admin, reason="Rolled back after alerts",
+                      data={**place, "status": DeploymentStatus.STOPPED})
+    entries = list(AuditEvent.objects.filter(content_type__model="deployment",
+                                             object_id=str(deployment.pk)).order_by("seq"))
+    assert [e.values["status"] for e in entries] == ["active", "stopped"]
+    assert entries[-1].reason == "Rolled back after alerts" and entries[-1].actor == "ops"
+    assert audit_chain_verify().intact
