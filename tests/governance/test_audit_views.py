@@ -136,6 +136,18 @@ def test_csv_export_holds_the_filtered_entries_with_their_changes(client, audito
     assert export.result_count == 2
 
 
+def test_an_export_holds_what_was_written_before_it_not_its_own_event(client, auditor,
+                                                                     moved_team):
+    client.force_login(auditor)
+    before = AuditEvent.objects.count()
+    response = client.get(URL, {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) - 1 == before
+    assert AuditEvent.objects.count() == before + 1  # the export, in the log from now on
+    text = _pdf_text(client.get(URL, {"export": "pdf"}).content)
+    assert f"{before + 1} of {before + 1} entries" in text
+
+
 def test_pdf_export_is_an_extract_with_the_entries_and_the_chain_state(client, auditor,
                                                                        moved_team):
     audit_verification_record(report=audit_chain_verify(), started_at=timezone.now())
