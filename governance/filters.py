@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from core.choices import AuditAction, AuditEventKind
@@ -14,6 +17,28 @@ __all__ = ["AuditEventFilterSet"]
 
 # The apps whose records the audit log holds (Custodia's own; not Django's auth, sessions…).
 AUDITED_APPS = ("core", "inventory", "lineage", "monitoring", "risk", "governance")
+
+
+# Database integer columns end here; larger numbers are refused, not sent to the database.
+BIGINT_MAX = 2**63 - 1
+
+
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment with any UTC offset a clock may show, compared in UTC (PostgreSQL
+    refuses offsets beyond ±15:59 that ISO allows)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None or moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError as error:  # before year 1 or after 9999 in UTC
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 def _app_choices() -> list[tuple[str, str]]:
@@ -47,15 +72,16 @@ class AuditEventFilterSet(django_filters.FilterSet):
                                        label="Record name (contains)")
     actor = django_filters.CharFilter(lookup_expr="icontains", label="Who (contains)",
                                       help_text="A user name, or a job such as job:")
-    user = django_filters.NumberFilter(field_name="user_id", label="User id")
+    user = django_filters.NumberFilter(field_name="user_id", label="User id", min_value=0,
+                                       max_value=BIGINT_MAX)
     action = django_filters.MultipleChoiceFilter(choices=AuditAction.choices)
     kind = django_filters.ChoiceFilter(choices=AuditEventKind.choices, label="Kind of event")
-    occurred_after = django_filters.IsoDateTimeFilter(
+    occurred_after = UtcIsoDateTimeFilter(
         field_name="occurred_at", lookup_expr="gte", label="From",
         help_text="Date and time, e.g. 2026-01-31T09:00")
-    occurred_before = django_filters.IsoDateTimeFilter(
+    occurred_before = UtcIsoDateTimeFilter(
         field_name="occurred_at", lookup_expr="lt", label="Before")
-    seq = django_filters.NumberFilter(label="Entry number")
+    seq = django_filters.NumberFilter(label="Entry number", min_value=0, max_value=BIGINT_MAX)
 
     class Meta:
         model = AuditEvent
