@@ -356,3 +356,12 @@ def test_a_deployment_status_change_is_chained_with_its_reason():
     assert [e.values["status"] for e in entries] == ["active", "stopped"]
     assert entries[-1].reason == "Rolled back after alerts" and entries[-1].actor == "ops"
     assert audit_chain_verify().intact
+
+
+def test_deleting_a_user_leaves_their_entries_and_the_chain_untouched(alice):
+    new_team(alice, "fraud")
+    alice_id = alice.pk
+    alice.delete()
+    entry = AuditEvent.objects.select_related("user").get()
+    assert (entry.user_id, entry.user, entry.actor) == (alice_id, None, "alice")
+    assert audit_chain_verify().intact
