@@ -13,9 +13,9 @@ checkpoint (HMAC-SHA256 of `"<seq>:<entry hash>:<time>"`) makes a cut-off tail v
 
 Concurrency: on PostgreSQL one statement updates the chain-head row (taking its row lock,
 held to the end of the transaction) and inserts the entry computed from it, so writers are
-chained in commit order at the cost of one round trip. Elsewhere (SQLite, which allows one
-writer at a time, and bulk writes) the head is read with `select_for_update`, the hashes are
-computed here, and the head is written back.
+chained in commit order at the cost of one round trip. On SQLite (one writer at a time) the
+head is moved, the hash computed here and the entry inserted in three short statements; bulk
+writes read the head with `select_for_update` and insert all their entries at once.
 """
 
 from __future__ import annotations
@@ -200,7 +200,12 @@ def audit_append(entry: PendingEntry, *, using: str = DEFAULT_DB_ALIAS) -> int:
                 _head_create(using)
                 seq = _append_postgresql(entry, using)
         return seq
-    return audit_append_many([entry], using=using)[0]
+    with transaction.atomic(using=using, savepoint=False):
+        seq = _append_plain_sql(entry, using)
+        if seq is None:
+            _head_create(using)
+            seq = _append_plain_sql(entry, using)
+    return seq
 
 
 def _append_postgresql(entry: PendingEntry, using: str) -> int | None:
@@ -228,6 +233,30 @@ def _append_postgresql(entry: PendingEntry, using: str) -> int | None:
         cursor.execute(sql, [content_hash, *row.values(), content_hash])
         found = cursor.fetchone()
     return found[0] if found else None
+
+
+def _append_plain_sql(entry: PendingEntry, using: str) -> int | None:
+    """The same append for databases without PostgreSQL's sha256() (SQLite): move the head
+    (which takes the write lock), hash here, insert, record the new hash; no ORM overhead."""
+    connection = connections[using]
+    head = AuditChainHead._meta.db_table
+    row = entry.row()
+    row["occurred_at"] = connection.ops.adapt_datetimefield_value(entry.occurred_at)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {head} SET seq = seq + 1 WHERE id = 1 RETURNING seq, entry_hash")
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        seq, previous = found
+        content_hash = entry.content_hash
+        entry_hash = entry_digest(seq, previous, content_hash)
+        columns = ", ".join(["seq", *row, "content_hash", "prev_hash", "entry_hash"])
+        values = [seq, *row.values(), content_hash, previous, entry_hash]
+        cursor.execute(f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) "
+                       f"VALUES ({', '.join(['%s'] * len(values))})", values)
+        cursor.execute(f"UPDATE {head} SET prev_hash = %s, entry_hash = %s WHERE id = 1",
+                       [previous, entry_hash])
+    return seq
 
 
 def audit_append_many(entries: Iterable[PendingEntry], *, using: str = DEFAULT_DB_ALIAS
