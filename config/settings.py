@@ -187,6 +187,17 @@ CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS = env.str("CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS",
                                             default="refuse")
 
 # --------------------------------------------------------------------------------------
+# Audit chain (the hash-chained audit log, its signed checkpoints and verification)
+# --------------------------------------------------------------------------------------
+# Key of the checkpoints' HMAC. Keep it out of the database's reach (an environment secret):
+# whoever holds it could re-sign a shortened chain. Unset, a key derived from SECRET_KEY.
+CUSTODIA_AUDIT_CHECKPOINT_KEY = env.str("CUSTODIA_AUDIT_CHECKPOINT_KEY", default="")
+# How often the scheduled job signs a checkpoint of the chain's head.
+CUSTODIA_AUDIT_CHECKPOINT_MINUTES = env.int("CUSTODIA_AUDIT_CHECKPOINT_MINUTES", default=15)
+# How often the scheduled job verifies the whole chain.
+CUSTODIA_AUDIT_VERIFY_MINUTES = env.int("CUSTODIA_AUDIT_VERIFY_MINUTES", default=60)
+
+# --------------------------------------------------------------------------------------
 # Authentication and permissions
 # --------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -13,8 +13,10 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (system checks)
             roles,
         )
+        from core.services import audit_chain
 
         roles.connect()
+        audit_chain.connect()
         self._register_navigation()
 
     @staticmethod

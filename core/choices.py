@@ -24,3 +24,19 @@ class OutboxStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Completed"
     FAILED = "failed", "Failed"
+
+
+class AuditEventKind(models.TextChoices):
+    HISTORY = "history", "Change to a record"
+    ACCESS = "access", "Access"
+
+
+class AuditAction(models.TextChoices):
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    DELETED = "deleted", "Deleted"
+    VIEW = "view", "Viewed"
+    DOWNLOAD = "download", "Downloaded"
+    UPLOAD = "upload", "Uploaded"
+    EXPORT = "export", "Exported"
+    SEARCH = "search", "Searched"

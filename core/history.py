@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models
 
-__all__ = ["FieldChange", "HistoryEntry", "history_entries"]
+__all__ = ["FieldChange", "HistoryEntry", "display_value", "history_entries"]
 
 # Each history row of simple-history is compared with the row before it (`diff_against`), in
 # memory, so a page with any number of changes costs the same few queries.
@@ -85,8 +85,8 @@ def history_entries(obj: models.Model, *, user=None, limit: int | None = None) -
                 entry.changes.append(FieldChange(
                     field=name,
                     label=str(model_field.verbose_name).capitalize(),
-                    before=_display(model_field, old_value, names),
-                    after=_display(model_field, new_value, names),
+                    before=display_value(model_field, old_value, names),
+                    after=display_value(model_field, new_value, names),
                 ))
         elif record.history_type == "+":
             for _name, model_field in fields.items():
@@ -94,7 +94,7 @@ def history_entries(obj: models.Model, *, user=None, limit: int | None = None) -
                 if value in (None, "", [], {}):
                     continue
                 entry.snapshot.append((str(model_field.verbose_name).capitalize(),
-                                       _display(model_field, value, names)))
+                                       display_value(model_field, value, names)))
         entries.append(entry)
     return entries
 
@@ -132,7 +132,9 @@ def _related_names(records, fields, user=None) -> dict[tuple[type, Any], str]:
     return names
 
 
-def _display(model_field: models.Field, value: Any, names: dict) -> str:
+def display_value(model_field: models.Field, value: Any, names: dict) -> str:
+    """A stored value as a reader sees it: choice labels, Yes/No, names of related rows
+    (from `names`, keyed by (model, pk)), JSON as sorted text, long text shortened."""
     if value is None or value == "":
         return "—"
     if isinstance(model_field, models.ForeignKey):

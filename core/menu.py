@@ -40,8 +40,20 @@ class Counter:
     attention: bool = False  # a non-zero value needs someone's action
 
 
+@dataclass(frozen=True)
+class Alert:
+    """A red banner on the home dashboard, shown while `message(user)` returns text."""
+
+    key: str
+    message: Callable[[object], str | None]  # user -> what is wrong, or None
+    url: Callable[[], str]
+    link_text: str
+    permission: str
+
+
 _menu: list[MenuItem] = []
 _counters: list[Counter] = []
+_alerts: list[Alert] = []
 
 
 def register_menu_item(item: MenuItem) -> None:
@@ -53,6 +65,11 @@ def register_menu_item(item: MenuItem) -> None:
 def register_counter(counter: Counter) -> None:
     if counter not in _counters:
         _counters.append(counter)
+
+
+def register_alert(alert: Alert) -> None:
+    if all(existing.key != alert.key for existing in _alerts):
+        _alerts.append(alert)
 
 
 def _allowed(user, permission: str) -> bool:
@@ -74,3 +91,14 @@ def counters_for(user) -> list[dict]:
          "help_text": c.help_text, "attention": c.attention}
         for c in _counters if _allowed(user, c.permission)
     ]
+
+
+def alerts_for(user) -> list[dict]:
+    shown = []
+    for alert in _alerts:
+        if _allowed(user, alert.permission):
+            message = alert.message(user)
+            if message:
+                shown.append({"key": alert.key, "message": message, "url": alert.url(),
+                              "link_text": alert.link_text})
+    return shown

@@ -13,4 +13,10 @@ SCHEDULES: dict[str, tuple[str, timedelta, dict]] = {
     ),
     "Prune routine job runs": ("core.prune_job_runs", timedelta(hours=6), {}),
     "Forget old idempotency keys": ("core.idempotency_prune", timedelta(days=1), {}),
+    "Sign an audit chain checkpoint": (
+        "core.audit_checkpoint", timedelta(minutes=settings.CUSTODIA_AUDIT_CHECKPOINT_MINUTES), {}
+    ),
+    "Verify the audit chain": (
+        "core.audit_chain_verify", timedelta(minutes=settings.CUSTODIA_AUDIT_VERIFY_MINUTES), {}
+    ),
 }

@@ -17,7 +17,7 @@ from core.services.jobs import outbox_sweep, worker_heartbeat_forget, worker_hea
 
 # Jobs that run every few seconds or minutes: their successful runs are pruned after a while.
 # Apps add theirs in their ready().
-HOUSEKEEPING_JOBS = {"core.health", "core.outbox_sweep"}
+HOUSEKEEPING_JOBS = {"core.health", "core.outbox_sweep", "core.audit_checkpoint"}
 
 
 @custodia_job("core.health")
@@ -73,3 +73,27 @@ def idempotency_prune(job: JobContext) -> dict:
     from core.services.idempotency import idempotency_prune as prune
 
     return {"deleted": prune()}
+
+
+@custodia_job("core.audit_chain_verify")
+def audit_chain_verify_job(job: JobContext) -> dict:
+    """Verify the whole audit chain and keep the outcome (a broken chain alerts on the home
+    dashboard and the audit trail page)."""
+    from core.services.audit_chain import audit_chain_verify, audit_verification_record
+
+    started = timezone.now()
+    report = audit_chain_verify(progress=job.progress)
+    audit_verification_record(report=report, started_at=started)
+    if not report.intact:
+        job.log(f"BROKEN at entry #{report.broken_seq}: {report.problem}")
+    return {"intact": report.intact, "entries_checked": report.entries_checked,
+            "broken_seq": report.broken_seq, "problem": report.problem}
+
+
+@custodia_job("core.audit_checkpoint")
+def audit_checkpoint_job(job: JobContext) -> dict:
+    """Sign the audit chain's head, so cutting entries off its end is detected."""
+    from core.services.audit_chain import audit_checkpoint_create
+
+    checkpoint = audit_checkpoint_create()
+    return {"checkpoint_seq": checkpoint.seq if checkpoint else None}

@@ -9,6 +9,10 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self) -> None:
-        from core.roles import grant_app_to_platform_admin
+        from core.roles import Role, grant_app_to_platform_admin, grant_to_roles
+        from governance.views.audit import register_audit_trail
 
         grant_app_to_platform_admin("governance")
+        # The audit trail is evidence for auditors (read-only) and compliance staff.
+        grant_to_roles((Role.AUDITOR, Role.COMPLIANCE_OFFICER), ["core.view_auditevent"])
+        register_audit_trail()

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, router, transaction
 
 from core.choices import AccessAction
 
@@ -56,7 +56,10 @@ class AccessEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise PermissionError("Access events are append-only.")
-        super().save(*args, **kwargs)
+        # The event and its audit-log entry commit together.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self)),
+                                savepoint=False):
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Access events are append-only.")

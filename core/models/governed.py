@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
@@ -118,6 +118,18 @@ class GovernedModel(models.Model):
     class Meta:
         abstract = True
 
+    # The row, its history row and the audit log's entry for it commit together or not at
+    # all, whichever path saves (services, admin, shell).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self)),
+                                savepoint=False):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any):
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self)),
+                                savepoint=False):
+            return super().delete(*args, **kwargs)
+
 
 @receiver(post_delete, dispatch_uid="custodia-forget-object-permissions")
 def _forget_object_permissions(sender, instance, **kwargs) -> None:
@@ -156,10 +168,15 @@ def bulk_create_audited(
 
 
 def _stamp_bulk_history(model: type[GovernedModel], objs: list[GovernedModel]) -> None:
-    """simple-history's bulk helpers bypass the pre-save signal: set the text actor here."""
+    """simple-history's bulk helpers bypass the pre-save signal: set the text actor and
+    append the rows to the audit log here."""
     if not objs:
         return
+    from core.services.audit_chain import audit_append_history_rows
+
     history_model = model.history.model
-    latest = history_model.objects.filter(id__in=[o.pk for o in objs], history_actor="")
-    actor = describe_actor()
-    history_model.objects.filter(pk__in=latest.values("pk")).update(history_actor=actor)
+    written = list(history_model.objects.filter(id__in=[o.pk for o in objs], history_actor="")
+                   .values_list("pk", flat=True))
+    history_model.objects.filter(pk__in=written).update(history_actor=describe_actor())
+    # The bulk helpers send no per-row signal: chain the new history rows here, in order.
+    audit_append_history_rows(history_model, written)

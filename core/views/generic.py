@@ -20,7 +20,7 @@ from django.views.generic import DetailView, TemplateView
 
 from core.choices import AccessAction
 from core.exports import csv_safe
-from core.menu import counters_for
+from core.menu import alerts_for, counters_for
 from core.permissions import restrict_queryset, user_can, user_has_any_permission
 from core.services.audit import access_event_record
 from core.tables import Column
@@ -131,6 +131,9 @@ class ObjectListView(RestrictedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         paginator = Paginator(queryset, self.per_page())
         page = paginator.get_page(self.request.GET.get("page"))
+        # Read the page before recording the search, so a list of events (the access log,
+        # the audit trail) shows what matched, not the search's own event.
+        page.object_list = list(page.object_list)
         searched = any(k not in LIST_PARAMETERS and v for k, v in self.request.GET.items())
         if searched:
             access_event_record(request=self.request, action=AccessAction.SEARCH,
@@ -223,6 +226,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["counters"] = counters_for(self.request.user)
+        context["alerts"] = alerts_for(self.request.user)
         return context
 
 

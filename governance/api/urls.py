@@ -2,9 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
+from governance.api.views.audit import AuditEventViewSet
+
 app_name = "governance-api"
 
 router = SimpleRouter()
+router.register("audit-events", AuditEventViewSet, basename="auditevent")
 
 urlpatterns = [
     *router.urls,
