@@ -187,6 +187,22 @@ CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS = env.str("CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS",
                                             default="refuse")
 
 # --------------------------------------------------------------------------------------
+# Monitoring: fleet health and cost allocation
+# --------------------------------------------------------------------------------------
+# Environments whose running deployments must report metrics (the health check's scope).
+CUSTODIA_MONITORED_ENVIRONMENTS = env.list("CUSTODIA_MONITORED_ENVIRONMENTS",
+                                           default=["production"])
+# Expected reporting interval of a model no monitoring requirement covers (minutes).
+CUSTODIA_MONITORING_DEFAULT_INTERVAL_MINUTES = env.int(
+    "CUSTODIA_MONITORING_DEFAULT_INTERVAL_MINUTES", default=24 * 60)
+# How often the health check runs (minutes).
+CUSTODIA_HEALTH_CHECK_MINUTES = env.int("CUSTODIA_HEALTH_CHECK_MINUTES", default=15)
+# The currency of every cost record and report.
+CUSTODIA_COST_CURRENCY = env.str("CUSTODIA_COST_CURRENCY", default="EUR")
+# Usage metrics (kind "usage") whose sum per month splits shared costs between models.
+CUSTODIA_COST_USAGE_METRICS = env.list("CUSTODIA_COST_USAGE_METRICS", default=["requests"])
+
+# --------------------------------------------------------------------------------------
 # Authentication and permissions
 # --------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
