@@ -16,7 +16,22 @@ from monitoring.choices import (
 from monitoring.models import CostRecord, DeploymentEvent, HealthFinding, MonitoringRequirement
 
 __all__ = ["CostRecordFilterSet", "DeploymentEventFilterSet", "HealthFindingFilterSet",
-           "MonitoringRequirementFilterSet"]
+           "MonitoringRequirementFilterSet", "for_pages"]
+
+# Filters by record id, for automation: pages leave them out (a person picks by name).
+ID_FILTERS = ("model_version", "deployment", "model")
+
+
+def _by_id(field_name: str, label: str) -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(field_name=f"{field_name}_id", label=label)
+
+
+def for_pages(filterset: type[django_filters.FilterSet]) -> type[django_filters.FilterSet]:
+    """`filterset` without its id filters, for the dashboard filter panels."""
+    page = type(f"{filterset.__name__}Page", (filterset,), {})
+    for name in ID_FILTERS:
+        page.base_filters.pop(name, None)
+    return page
 
 
 class DeploymentEventFilterSet(django_filters.FilterSet):
@@ -29,11 +44,12 @@ class DeploymentEventFilterSet(django_filters.FilterSet):
                                       lookup_expr="icontains", label="Model (contains)")
     received_after = django_filters.IsoDateTimeFilter(field_name="received_at",
                                                       lookup_expr="gte", label="Received from")
+    model_version = _by_id("model_version", "Model version id")
+    deployment = _by_id("deployment", "Deployment id")
 
     class Meta:
         model = DeploymentEvent
-        fields = ["kind", "outcome", "environment", "region", "segment", "model_version",
-                  "deployment"]
+        fields = ["kind", "outcome", "environment", "region", "segment"]
 
 
 class HealthFindingFilterSet(django_filters.FilterSet):
@@ -44,18 +60,21 @@ class HealthFindingFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(field_name="deployment__region")
     model = django_filters.CharFilter(field_name="model_version__model__name",
                                       lookup_expr="icontains", label="Model (contains)")
+    model_version = _by_id("model_version", "Model version id")
+    deployment = _by_id("deployment", "Deployment id")
 
     class Meta:
         model = HealthFinding
-        fields = ["status", "problem", "deployment", "model_version"]
+        fields = ["status", "problem"]
 
 
 class MonitoringRequirementFilterSet(django_filters.FilterSet):
     risk_tier = django_filters.MultipleChoiceFilter(choices=RiskTier.choices)
+    model = _by_id("model", "Model id")
 
     class Meta:
         model = MonitoringRequirement
-        fields = ["risk_tier", "model"]
+        fields = ["risk_tier"]
 
 
 class CostRecordFilterSet(django_filters.FilterSet):
@@ -71,7 +90,9 @@ class CostRecordFilterSet(django_filters.FilterSet):
                                               label="Business unit")
     model_name = django_filters.CharFilter(field_name="model__name", lookup_expr="icontains",
                                            label="Model (contains)")
+    model = _by_id("model", "Model id")
+    deployment = _by_id("deployment", "Deployment id")
 
     class Meta:
         model = CostRecord
-        fields = ["month", "scope", "category", "project", "model", "deployment", "reference"]
+        fields = ["month", "scope", "category", "project", "reference"]

@@ -23,7 +23,7 @@ from core.tables import Column
 from core.views.generic import InvalidFieldsMarkedMixin, ObjectListView, RestrictedViewMixin
 from inventory.models import MLModel
 from monitoring.choices import CostScope
-from monitoring.filters import CostRecordFilterSet
+from monitoring.filters import CostRecordFilterSet, for_pages
 from monitoring.forms import CostUploadForm
 from monitoring.models import CostRecord
 from monitoring.selectors.costs import cost_allocation
@@ -34,7 +34,7 @@ __all__ = ["CostRecordListView", "CostReportView", "CostUploadView"]
 
 class CostRecordListView(ObjectListView):
     model = CostRecord
-    filterset_class = CostRecordFilterSet
+    filterset_class = for_pages(CostRecordFilterSet)
     template_name = "monitoring/costrecord_list.html"
     title = "Cost records"
     description = ("What each model, deployment and the shared platform cost per month. "

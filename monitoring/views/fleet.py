@@ -11,7 +11,7 @@ from core.views.generic import ObjectListView, RestrictedViewMixin
 from inventory.choices import DeploymentEnvironment, DeploymentStatus
 from inventory.models import Deployment
 from monitoring.choices import DeploymentEventKind, DeploymentEventOutcome
-from monitoring.filters import DeploymentEventFilterSet
+from monitoring.filters import DeploymentEventFilterSet, for_pages
 from monitoring.models import DeploymentEvent
 from monitoring.selectors.fleet import fleet_matrix
 
@@ -57,7 +57,7 @@ class FleetView(RestrictedViewMixin, TemplateView):
 
 class DeploymentEventListView(ObjectListView):
     model = DeploymentEvent
-    filterset_class = DeploymentEventFilterSet
+    filterset_class = for_pages(DeploymentEventFilterSet)
     title = "Deployment events"
     description = ("What CI/CD and the serving platform reported — deployed, scaled, moved, "
                    "removed, rolled back — and what each changed in the inventory.")

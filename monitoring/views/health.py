@@ -10,7 +10,7 @@ from core.tables import Column
 from core.views.generic import ObjectListView
 from inventory.models import Deployment
 from monitoring.choices import HealthFindingStatus, HealthProblem
-from monitoring.filters import HealthFindingFilterSet
+from monitoring.filters import HealthFindingFilterSet, for_pages
 from monitoring.models import HealthFinding
 from monitoring.services.health import monitored_deployments
 
@@ -32,7 +32,7 @@ PROBLEM_HELP = {
 
 class HealthBoardView(ObjectListView):
     model = HealthFinding
-    filterset_class = HealthFindingFilterSet
+    filterset_class = for_pages(HealthFindingFilterSet)
     template_name = "monitoring/health_board.html"
     title = "Monitoring health"
     description = ("Is every deployed model reporting what it should? The health check runs "

@@ -17,7 +17,7 @@ from tests.factories.catalogue import (
 )
 from tests.factories.users import UserFactory
 
-__all__ = ["fleet", "registration"]
+__all__ = ["fleet_fixture", "registration"]
 
 
 def registration(owner, team, name: str = "credit-default-xgb", **extra) -> dict:
@@ -28,8 +28,8 @@ def registration(owner, team, name: str = "credit-default-xgb", **extra) -> dict
             "training_environment": "python", "inference_requirements": "1 vCPU", **extra}
 
 
-@pytest.fixture
-def fleet(data_scientist):
+@pytest.fixture(name="fleet")
+def fleet_fixture(data_scientist):
     """The credit team's model (v1 and v2 in production), its pipeline's service account,
     and `outsider`: a data scientist of the fraud team."""
     service = UserFactory(username="svc-credit-deployer", roles=["Data scientist"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from inventory.models import Deployment
 from monitoring.models import DeploymentEvent
-from tests.monitoring.fleet_support import fleet  # noqa: F401
+from tests.monitoring.fleet_support import fleet_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from monitoring.choices import DeploymentEventOutcome, HealthProblem
 from monitoring.models import DeploymentEvent, HealthFinding
 from monitoring.services.fleet import deployment_event_apply
 from tests.factories.catalogue import DatasetVersionFactory, ModelVersionFactory
-from tests.monitoring.fleet_support import fleet  # noqa: F401
+from tests.monitoring.fleet_support import fleet_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
