@@ -15,6 +15,7 @@ class MonitoringConfig(AppConfig):
         from core.roles import Role, grant_app_to_platform_admin, grant_to_roles
         from core.schedules import SCHEDULES
         from inventory.services.deployments import register_deployment_gate
+        from monitoring import signals  # noqa: F401  (re-check deployments on stage changes)
         from monitoring.services.fleet import residency_gate
         from monitoring.tasks import HEALTH_JOB
 

@@ -24,7 +24,7 @@ from django.db.models import Sum
 
 from inventory.choices import MetricKind
 from inventory.models import MetricObservation, MLModel
-from monitoring.choices import CostScope
+from monitoring.choices import CostCategory, CostScope
 from monitoring.models import CostRecord
 
 __all__ = ["UNALLOCATED", "UNASSIGNED", "AllocationLine", "BusinessUnitTotal",
@@ -74,6 +74,11 @@ class AllocationLine:
     @property
     def total(self) -> Decimal:
         return self.direct + self.shared
+
+    @property
+    def category_label(self) -> str:
+        return CostCategory(self.category).label if self.category in CostCategory.values \
+            else self.category
 
 
 @dataclass

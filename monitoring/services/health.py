@@ -32,11 +32,12 @@ from core.audit import audit_context
 from core.models import JobRun
 from inventory.choices import DeploymentStatus, ModelStage
 from inventory.models import Deployment, MetricObservation, ModelVersion
+from inventory.models.deployments import DEPLOYABLE_STAGES
 from monitoring.choices import HealthFindingStatus, HealthProblem
 from monitoring.models import HealthFinding, MonitoringRequirement
 
-__all__ = ["Expectation", "Problem", "expectations_for", "health_check", "health_problems",
-           "monitored_deployments"]
+__all__ = ["Expectation", "Problem", "expectations_for", "health_check",
+           "health_check_version_submit", "health_problems", "monitored_deployments"]
 
 P = HealthProblem
 _LOCK_KEY = 0x6D6F6E_6865616C  # "mon" "heal": one advisory lock for the health pass
@@ -155,6 +156,10 @@ def _unapproved(deployment: Deployment, approved: dict[int, list[int]]) -> str |
         return (f"{version} was reported running in {deployment.environment} "
                 f"{deployment.region or ''} but may not run there; it was recorded as "
                 "unauthorised.").replace("  ", " ")
+    if deployment.environment != "production" and version.stage not in DEPLOYABLE_STAGES.get(
+            deployment.environment, ()):
+        return (f"{version} is {version.get_stage_display().lower()}, which may not run in "
+                f"{deployment.environment}.")
     if deployment.environment == "production" and version.stage != ModelStage.PRODUCTION:
         numbers = approved.get(version.model_id, [])
         which = (f"the approved version is {', '.join(f'v{n}' for n in numbers)}" if numbers
@@ -280,4 +285,19 @@ def _open(problem: Problem, job_run: JobRun | None) -> int:
     except IntegrityError:
         return 0
     return 1
+
+
+def health_check_version_submit(version: ModelVersion) -> None:
+    """Queue a health check of `version`'s running deployments (after its stage changed);
+    nothing when none runs."""
+    from core.services.job_runs import job_run_submit
+    from monitoring.tasks import HEALTH_JOB
+
+    running = Deployment.objects.filter(
+        model_version=version,
+        status__in=(DeploymentStatus.ACTIVE, DeploymentStatus.UNAUTHORISED)).exists()
+    has_findings = HealthFinding.objects.filter(model_version=version,
+                                                status=HealthFindingStatus.OPEN).exists()
+    if running or has_findings:
+        job_run_submit(name=HEALTH_JOB, parameters={"model_version_id": version.pk})
 

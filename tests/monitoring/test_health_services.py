@@ -22,9 +22,8 @@ pytestmark = pytest.mark.django_db
 P = HealthProblem
 
 
-def deployed(risk_tier=RiskTier.MEDIUM, **deployment):
-    version = ModelVersionFactory(model=MLModelFactory(risk_tier=risk_tier),
-                                  stage=ModelStage.PRODUCTION)
+def deployed(risk_tier=RiskTier.MEDIUM, stage=ModelStage.PRODUCTION, **deployment):
+    version = ModelVersionFactory(model=MLModelFactory(risk_tier=risk_tier), stage=stage)
     return DeploymentFactory(model_version=version, **deployment)
 
 
@@ -135,3 +134,41 @@ def test_detection_is_set_based(settings):
         return len(captured.captured_queries)
 
     assert queries_with(3) == queries_with(6)
+
+
+def test_a_stage_change_rechecks_that_versions_deployments(platform_admin):
+    """Deprecating v1 while v2 is in production: v1's production deployment is flagged by
+    the check the stage change queues (run here by calling the job's body)."""
+    from django.test import TestCase
+
+    from core.models import JobRun
+    from inventory.services.versions import model_version_transition
+    from monitoring.tasks import HEALTH_JOB, monitoring_health_check
+
+    deployment = deployed()
+    observe(deployment)
+    v1 = deployment.model_version
+    ModelVersionFactory(model=v1.model, stage=ModelStage.PRODUCTION)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        model_version_transition(version=v1, to_stage=ModelStage.DEPRECATED,
+                                 actor=platform_admin, reason="v2 replaces it")
+
+    run = JobRun.objects.get(name=HEALTH_JOB)
+    assert run.parameters == {"model_version_id": v1.pk}
+    context = type("Job", (), {"run": run})()
+    assert monitoring_health_check.body(context, model_version_id=v1.pk)["opened"] == 1
+    assert "the approved version is v2" in HealthFinding.objects.get().detail
+
+
+def test_a_demoted_staging_version_is_flagged_where_staging_is_monitored(settings):
+    settings.CUSTODIA_MONITORED_ENVIRONMENTS = ["production", "staging"]
+    deployment = deployed(environment="staging", stage=ModelStage.STAGING)
+    observe(deployment)
+    health_check()
+    assert not HealthFinding.objects.exists()
+    version = deployment.model_version
+    version.stage = ModelStage.VALIDATED  # the staging test failed: demoted
+    version.save()
+    health_check()
+    finding = HealthFinding.objects.get()
+    assert finding.problem == P.UNAPPROVED_VERSION and "may not run in staging" in finding.detail
