@@ -38,6 +38,9 @@ class MonitoringConfig(AppConfig):
         SCHEDULES["Monitoring health check"] = (
             HEALTH_JOB, timedelta(minutes=settings.CUSTODIA_HEALTH_CHECK_MINUTES), {})
         self._register_navigation()
+        from monitoring.views.panels import register_monitoring_panels
+
+        register_monitoring_panels()
 
     @staticmethod
     def _register_navigation() -> None:

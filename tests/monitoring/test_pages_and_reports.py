@@ -136,3 +136,38 @@ def test_upload_page_lists_bad_rows_and_stores_nothing(client, platform_admin, m
 def test_upload_page_refuses_a_reader(client, auditor):
     client.force_login(auditor)
     assert client.get(reverse("monitoring:cost_upload")).status_code == 403
+
+
+def _grow_fleet(count: int) -> None:
+    for index in range(count):
+        version = ModelVersionFactory(model=MLModelFactory(team=TeamFactory()),
+                                      stage=ModelStage.PRODUCTION)
+        deployment = DeploymentFactory(model_version=version, segment=f"segment-{index % 3}")
+        DeploymentEventFactory(deployment=deployment)
+        HealthFindingFactory(deployment=deployment)
+        CostRecordFactory(model=version.model)
+        CostRecordFactory(scope=CostScope.SHARED, model=None)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_take_the_same_queries_at_n_and_3n_rows(page, client, auditor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(auditor)
+    url = reverse(page) + ("?month=2026-03" if page == "monitoring:cost_report" else "")
+    counts = []
+    for more in (3, 6):
+        _grow_fleet(more)
+        client.get(url)  # warm per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], (page, counts)
+    assert counts[1] <= 20, (page, counts)
+
+
+def test_the_models_page_shows_its_open_health_findings(client, auditor, month_of_costs):
+    client.force_login(auditor)
+    html = client.get(month_of_costs.get_absolute_url()).content.decode()
+    assert "Monitoring health" in html and "Stopped reporting (stale)" in html
