@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "ModelStageEnum": "inventory.choices.ModelStage",
         "RetentionStageEnum": "inventory.choices.RetentionStage",
         "DeprecationTargetStageEnum": "inventory.choices.TARGET_STAGES",
+        "DeploymentEventKindEnum": "monitoring.choices.DeploymentEventKind",
     },
 }
 
