@@ -182,15 +182,18 @@ def health_problems(*, now: datetime, deployment_ids: list[int] | None = None
     approved = _approved_versions(set(models))
     problems: dict[tuple[str, int], Problem] = {}
     silent = []
+    monitored = set(settings.CUSTODIA_MONITORED_ENVIRONMENTS)
     for d in deployments:
-        expectation = expected[d.model_version.model_id]
-        since = now - expectation.interval
-        fresh = {name: last for name, last in recent[d.pk].items() if last >= since}
-        if not fresh:
-            silent.append(d)
-        else:
+        # Reporting is expected in the monitored environments only; an unauthorised
+        # deployment elsewhere is checked for its version alone.
+        if d.environment in monitored:
+            expectation = expected[d.model_version.model_id]
+            since = now - expectation.interval
+            fresh = {name: last for name, last in recent[d.pk].items() if last >= since}
             missing = [name for name in expectation.required_metrics if name not in fresh]
-            if missing:
+            if not fresh:
+                silent.append(d)
+            elif missing:
                 problems[(P.MISSING_METRICS, d.pk)] = Problem(
                     P.MISSING_METRICS, d,
                     f"Required by its {expectation.source} requirement but not reported in "

@@ -172,3 +172,9 @@ def test_a_demoted_staging_version_is_flagged_where_staging_is_monitored(setting
     health_check()
     finding = HealthFinding.objects.get()
     assert finding.problem == P.UNAPPROVED_VERSION and "may not run in staging" in finding.detail
+
+
+def test_an_unauthorised_deployment_outside_monitored_environments_is_only_unapproved():
+    deployment = deployed(environment="test", status=DeploymentStatus.UNAUTHORISED)
+    health_check()
+    assert problems() == {(P.UNAPPROVED_VERSION, deployment.pk)}
