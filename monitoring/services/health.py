@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from core.audit import audit_context
@@ -126,18 +126,26 @@ def _recent_metrics(deployments: list[Deployment], since: datetime
     return result
 
 
-def _history_of(deployment_ids: list[int]) -> dict[int, datetime | None]:
-    """Deployment id -> its latest observation ever, None when it never reported (one query)."""
-    if not deployment_ids:
+def _history_of(deployments: list[Deployment]) -> dict[int, datetime | None]:
+    """Deployment id -> its latest observation ever, None when it never reported.
+
+    Two grouped queries, each on an index (observations naming the deployment, and those
+    naming only its version), rather than one query with an OR that no index serves."""
+    if not deployments:
         return {}
-    theirs = MetricObservation.objects.filter(
-        Q(deployment=OuterRef("pk"))
-        | Q(deployment__isnull=True, model_version=OuterRef("model_version")))
-    rows = Deployment.objects.filter(pk__in=deployment_ids).annotate(
-        ever=Exists(theirs),
-        last=Subquery(theirs.order_by("-observed_at").values("observed_at")[:1]),
-    ).values_list("pk", "ever", "last")
-    return {pk: (last if ever else None) for pk, ever, last in rows}
+    own = dict(MetricObservation.objects.filter(deployment__in=[d.pk for d in deployments])
+               .values("deployment_id").annotate(last=Max("observed_at"))
+               .values_list("deployment_id", "last").order_by())
+    by_version = dict(MetricObservation.objects
+                      .filter(deployment__isnull=True,
+                              model_version__in={d.model_version_id for d in deployments})
+                      .values("model_version_id").annotate(last=Max("observed_at"))
+                      .values_list("model_version_id", "last").order_by())
+    result = {}
+    for d in deployments:
+        times = [t for t in (own.get(d.pk), by_version.get(d.model_version_id)) if t]
+        result[d.pk] = max(times) if times else None
+    return result
 
 
 def _approved_versions(model_ids: set[int]) -> dict[int, list[int]]:
@@ -202,7 +210,7 @@ def health_problems(*, now: datetime, deployment_ids: list[int] | None = None
         reason = _unapproved(d, approved)
         if reason:
             problems[(P.UNAPPROVED_VERSION, d.pk)] = Problem(P.UNAPPROVED_VERSION, d, reason)
-    history = _history_of([d.pk for d in silent])
+    history = _history_of(silent)
     for d in silent:
         expectation = expected[d.model_version.model_id]
         last = history.get(d.pk)
