@@ -198,6 +198,22 @@ CUSTODIA_AUDIT_CHECKPOINT_MINUTES = env.int("CUSTODIA_AUDIT_CHECKPOINT_MINUTES",
 CUSTODIA_AUDIT_VERIFY_MINUTES = env.int("CUSTODIA_AUDIT_VERIFY_MINUTES", default=60)
 
 # --------------------------------------------------------------------------------------
+# Monitoring: fleet health and cost allocation
+# --------------------------------------------------------------------------------------
+# Environments whose running deployments must report metrics (the health check's scope).
+CUSTODIA_MONITORED_ENVIRONMENTS = env.list("CUSTODIA_MONITORED_ENVIRONMENTS",
+                                           default=["production"])
+# Expected reporting interval of a model no monitoring requirement covers (minutes).
+CUSTODIA_MONITORING_DEFAULT_INTERVAL_MINUTES = env.int(
+    "CUSTODIA_MONITORING_DEFAULT_INTERVAL_MINUTES", default=24 * 60)
+# How often the health check runs (minutes).
+CUSTODIA_HEALTH_CHECK_MINUTES = env.int("CUSTODIA_HEALTH_CHECK_MINUTES", default=15)
+# The currency of every cost record and report.
+CUSTODIA_COST_CURRENCY = env.str("CUSTODIA_COST_CURRENCY", default="EUR")
+# Usage metrics (kind "usage") whose sum per month splits shared costs between models.
+CUSTODIA_COST_USAGE_METRICS = env.list("CUSTODIA_COST_USAGE_METRICS", default=["requests"])
+
+# --------------------------------------------------------------------------------------
 # Authentication and permissions
 # --------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -321,6 +337,7 @@ SPECTACULAR_SETTINGS = {
         "ModelStageEnum": "inventory.choices.ModelStage",
         "RetentionStageEnum": "inventory.choices.RetentionStage",
         "DeprecationTargetStageEnum": "inventory.choices.TARGET_STAGES",
+        "DeploymentEventKindEnum": "monitoring.choices.DeploymentEventKind",
     },
 }
 

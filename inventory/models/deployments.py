@@ -77,6 +77,8 @@ class Deployment(GovernedModel):
     status = models.CharField(max_length=20, choices=DeploymentStatus.choices,
                               default=DeploymentStatus.ACTIVE, db_index=True)
     deployed_at = models.DateTimeField(null=True, blank=True)
+    replicas = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many instances serve it, as last reported.")
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 

@@ -16,12 +16,17 @@ A report that a version runs (`pending`/`active`) somewhere its stage may not ru
 (`DEPLOYABLE_STAGES`) is refused as a conflict, or, with
 `CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS = "record"`, kept with the status `unauthorised`.
 Archiving or retiring a version stops its deployments (`deployments_stop`).
+
+Deployment gates: higher apps add rules about *where* a version may run (data residency)
+with `register_deployment_gate(gate, name=...)` from their `ready()`; a gate receives the
+version and the place (`environment`, `region`, `segment`) and returns its problems. A
+running report refused by a gate is handled like an undeployable stage (the policy above).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -41,9 +46,13 @@ from inventory.models.deployments import DEPLOYABLE_STAGES, RUNNING_STATUSES
 __all__ = [
     "REPORT_DEPLOYMENT",
     "REPORT_METRICS",
+    "deployment_gates",
+    "deployment_problems",
     "deployment_report",
     "deployments_stop",
     "metric_observations_record",
+    "register_deployment_gate",
+    "unregister_deployment_gate",
 ]
 
 REPORT_METRICS = "report_metrics_mlmodel"
@@ -51,7 +60,7 @@ REPORT_DEPLOYMENT = "report_deployment_mlmodel"
 
 Actor = AbstractBaseUser | None
 _PLACE = ("environment", "region", "segment")
-_REPORTED = ("endpoint", "status", "deployed_at")
+_REPORTED = ("endpoint", "status", "deployed_at", "replicas")
 # Fields of an observation that the whole batch shares (an error names the field once).
 _BATCH_FIELDS = frozenset({"model_version", "deployment", "kind", "observed_at", "source"})
 
@@ -81,13 +90,41 @@ def _undeployable(version: ModelVersion, environment: str) -> str | None:
             f"{', '.join(sorted(allowed)) or 'none'}).")
 
 
+DeploymentGate = Callable[[ModelVersion, dict[str, str]], list[str]]
+_deployment_gates: dict[str, DeploymentGate] = {}
+
+
+def register_deployment_gate(gate: DeploymentGate, *, name: str) -> None:
+    """Ask `gate(version, place)` before a version is reported running at a place
+    (registering the same name again replaces the gate)."""
+    _deployment_gates[name] = gate
+
+
+def unregister_deployment_gate(name: str) -> None:
+    _deployment_gates.pop(name, None)
+
+
+def deployment_gates() -> dict[str, DeploymentGate]:
+    return dict(_deployment_gates)
+
+
+def deployment_problems(version: ModelVersion, place: dict[str, str]) -> list[str]:
+    """Why `version` may not run at `place` (stage, then every registered gate); empty: it may."""
+    problems = [problem for problem in [_undeployable(version, place.get("environment", ""))]
+                if problem]
+    for gate in _deployment_gates.values():
+        problems.extend(gate(version, place))
+    return problems
+
+
 def deployment_report(*, version: ModelVersion, actor: Actor, reason: str,
                       data: dict[str, Any]) -> tuple[Deployment, bool]:
     """Record that `version` runs (or stopped running) at a place.
 
     Args:
         version: the deployed model version.
-        data: environment (required), region, segment, endpoint, status, deployed_at.
+        data: environment (required), region, segment, endpoint, status, deployed_at,
+            replicas.
     Returns:
         (deployment, created).
     Raises:
@@ -117,8 +154,9 @@ def deployment_report(*, version: ModelVersion, actor: Actor, reason: str,
         for name in _REPORTED:
             if name in data:
                 setattr(deployment, name, data[name])
-        refused = (_undeployable(version, place["environment"])
-                   if deployment.status in RUNNING_STATUSES else None)
+        problems = (deployment_problems(version, place)
+                    if deployment.status in RUNNING_STATUSES else [])
+        refused = " ".join(problems) or None
         if refused is not None:
             if settings.CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS != "record":
                 raise ConflictError(refused)

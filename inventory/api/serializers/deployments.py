@@ -23,8 +23,8 @@ class DeploymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deployment
         fields = ["id", "model_version", "model_name", "version", "environment", "region",
-                  "segment", "endpoint", "status", "deployed_at", "reported_by", "created_at",
-                  "updated_at"]
+                  "segment", "endpoint", "status", "deployed_at", "replicas", "reported_by",
+                  "created_at", "updated_at"]
         read_only_fields = fields
 
 

@@ -81,4 +81,6 @@ class DeploymentReportSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=DeploymentStatus.choices,
                                      default=DeploymentStatus.ACTIVE)
     deployed_at = serializers.DateTimeField(required=False, allow_null=True)
+    replicas = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                        max_value=1_000_000)
     change_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
