@@ -37,9 +37,11 @@ class GovernanceConfig(AppConfig):
                        ["governance.work_finding"])
         grant_to_roles((Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER),
                        ["governance.run_reconciliation"])
-        # Platforms' automation accounts report listings; auditors read them.
+        # Listings drive findings: compliance officers upload them; a platform's automation
+        # account needs `governance.add_realitylisting` given to it. Auditors read them.
         grant_to_roles((Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER, Role.AUDITOR),
                        ["governance.view_realitylisting"])
+        grant_to_roles((Role.COMPLIANCE_OFFICER,), ["governance.add_realitylisting"])
         SCHEDULES["Reconciliation: compare the inventory with reality"] = (
             RECONCILE_JOB, timedelta(hours=settings.CUSTODIA_RECONCILIATION_EVERY_HOURS), {})
         register_menu_item(MenuItem("Governance", "Findings board", "governance:finding_list",

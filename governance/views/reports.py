@@ -83,10 +83,10 @@ class ReportGenerateView(LoginRequiredMixin, View):
     def post(self, request, key: str):
         template = self._template(request, key)
         form = template.form_class(request.POST, user=request.user)
-        schedule_form = ReportScheduleForm(
-            {**request.POST.dict(), "schedule-template": template.key}, prefix="schedule",
-            templates=[template])
         scheduling = "schedule" in request.POST
+        schedule_form = ReportScheduleForm(
+            {**request.POST.dict(), "schedule-template": template.key} if scheduling else None,
+            prefix="schedule", templates=[template], initial={"template": template.key})
         report_format = request.POST.get("format", ReportFormat.PDF)
         if form.is_valid() and (not scheduling or schedule_form.is_valid()):
             try:

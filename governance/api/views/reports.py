@@ -30,6 +30,8 @@ class ReportViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     filterset_class = ReportFilterSet
     filter_backends = [StrictFilterBackend]
     permission_classes = [CustodiaPermission]
+    # Evidence: created, never changed or deleted.
+    http_method_names = ["get", "post", "head", "options"]
 
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
