@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from django.utils import timezone
 
 from governance.services.reconciliation import reality_listing_create
@@ -16,6 +17,22 @@ from inventory.models import MLModel
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
 from tests.factories.lifecycle import DeploymentFactory, MetricObservationFactory
 from tests.factories.users import UserFactory
+
+
+@pytest.fixture(name="stores")
+def stores_fixture(settings, tmp_path: Path) -> tuple[Path, Path]:
+    """(held storage folder, configured artifact folder), both empty; reports are stored
+    in a folder of the test's own too."""
+    held, folder = tmp_path / "held", tmp_path / "artifact-folder"
+    held.mkdir()
+    folder.mkdir()
+    settings.STORAGES = {**settings.STORAGES, "held": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(held)}},
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "default")}}}
+    settings.CUSTODIA_RECONCILIATION_FOLDERS = [str(folder)]
+    return held, folder
 
 
 @dataclass

@@ -20,7 +20,7 @@ from governance.services.reconciliation import (
 )
 from inventory.services.catalogue import mlmodel_review_record
 from tests.factories.users import UserFactory
-from tests.governance.reality import expected_keys, plant
+from tests.governance.reality import expected_keys, plant, stores_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -68,11 +68,10 @@ class RealityListingViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     filterset_class = RealityListingFilterSet
     filter_backends = [StrictFilterBackend]
     permission_classes = [CustodiaPermission]
-    permission_classes = [CustodiaPermission]
-    # Evidence: created, never changed or deleted.
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Evidence: received, never changed or deleted.
     http_method_names = ["get", "post", "head", "options"]
 
-    def perform_create
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
         upload = data.get("file")
