@@ -9,6 +9,7 @@ editable in the admin (Periodic tasks) as well as on the reports page.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
@@ -43,7 +44,7 @@ class ReportSchedule(GovernedModel):
     parameters = models.JSONField(default=dict, blank=True)
     format = models.CharField(max_length=10, choices=ReportFormat.choices,
                               default=ReportFormat.PDF)
-    every = models.PositiveIntegerField(default=1)
+    every = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     period = models.CharField(max_length=10, choices=SchedulePeriod.choices,
                               default=SchedulePeriod.DAYS)
     starts_at = models.DateTimeField(help_text="When the first report is produced.")

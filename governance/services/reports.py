@@ -334,10 +334,13 @@ def _schedule_save(schedule: ReportSchedule, *, actor, reason: str, data: dict) 
     schedule.parameters = report_parameters_clean(template, schedule.parameters, schedule.owner)
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         schedule.full_clean(exclude=["periodic_task"])
+        # The beat task first, so the schedule is saved once (one history row per change).
+        schedule.periodic_task = _periodic_task_sync(schedule)
         schedule._change_reason = reason
         schedule.save()
-        schedule.periodic_task = _periodic_task_sync(schedule)
-        schedule.save(update_fields=["periodic_task"])
+        if creating:
+            schedule.periodic_task.kwargs = json.dumps({"schedule_id": schedule.pk})
+            schedule.periodic_task.save(update_fields=["kwargs"])
         if creating and actor is not None:
             from guardian.shortcuts import assign_perm
 
@@ -354,7 +357,7 @@ def _periodic_task_sync(schedule: ReportSchedule) -> PeriodicTask:
     task.name = f"Report: {schedule.name}"
     task.interval = interval
     task.enabled = schedule.enabled
-    task.kwargs = json.dumps({"schedule_id": schedule.pk})
+    task.kwargs = json.dumps({"schedule_id": schedule.pk})  # None until the first save
     task.description = f"Produces the {report_template_get(schedule.template).title} report."
     if task.start_time != schedule.starts_at:
         task.start_time, task.last_run_at = schedule.starts_at, None
