@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views import View
 
 from core.forms import form_errors_from
-from core.permissions import user_can, user_has_any_permission
+from core.permissions import restrict_queryset, user_can, user_has_any_permission
 from core.views.generic import ObjectListView
 from governance.choices import ReportFormat
 from governance.filters import ReportFilterSet
@@ -188,7 +188,8 @@ class ReportDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         if not user_has_any_permission(request.user, "view", Report):
             raise PermissionDenied
-        report = get_object_or_404(Report.objects.restrict(request.user, "view"), pk=pk)
+        report = get_object_or_404(restrict_queryset(Report.objects.all(), request.user, "view"),
+                                   pk=pk)
         try:
             data, content_type, file_name = report_download(report=report, request=request)
         except ValidationError as error:
