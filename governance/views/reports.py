@@ -196,6 +196,7 @@ class ReportDownloadView(LoginRequiredMixin, View):
             messages.error(request, error.messages[0])
             return redirect("governance:report_list")
         response = HttpResponse(data, content_type=content_type)
-        disposition = "inline" if report.format == ReportFormat.PDF else "attachment"
+        # PDFs and web pages open in the browser; spreadsheets are saved.
+        disposition = "attachment" if report.format == ReportFormat.CSV else "inline"
         response["Content-Disposition"] = f'{disposition}; filename="{file_name}"'
         return response
