@@ -72,8 +72,14 @@ class RealityListingFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
+def _template_choices() -> list[tuple[str, str]]:
+    from governance.services.reports import REPORT_TEMPLATES
+
+    return [(key, template.title) for key, template in REPORT_TEMPLATES.items()]
+
+
 class ReportFilterSet(django_filters.FilterSet):
-    template = django_filters.CharFilter(label="Template")
+    template = django_filters.ChoiceFilter(choices=_template_choices, label="Report")
     format = django_filters.MultipleChoiceFilter(choices=ReportFormat.choices, label="Format")
     schedule = _id_filter("schedule_id", "Schedule id")
     generated_after = django_filters.IsoDateTimeFilter(field_name="generated_at",

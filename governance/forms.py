@@ -25,7 +25,7 @@ __all__ = [
     "ReviewRecordForm",
 ]
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHECKBOXES = forms.CheckboxSelectMultiple
 
 
@@ -121,13 +121,22 @@ class ReportScheduleForm(StyledForm, forms.ModelForm):
         self.style_widgets()
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by name (user name in brackets), never by id."""
+
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name()
+        return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class FindingWorkForm(StyledForm, forms.Form):
     status = forms.ChoiceField(choices=[(FindingStatus.OPEN, FindingStatus.OPEN.label),
                                         (FindingStatus.IN_PROGRESS, FindingStatus.IN_PROGRESS.label),
                                         (FindingStatus.RESOLVED, FindingStatus.RESOLVED.label)],
                                required=False)
-    owner = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True)
-                                   .order_by("username"), required=False)
+    owner = PersonChoiceField(queryset=get_user_model().objects.filter(is_active=True)
+                              .order_by("first_name", "last_name", "username"), required=False,
+                              help_text="Who must fix it.")
     due_on = forms.DateField(widget=DATE_INPUT, required=False, label="Due on")
     reason = forms.CharField(max_length=300, help_text="Kept in the finding's history.")
 

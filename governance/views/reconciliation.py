@@ -57,6 +57,9 @@ class FindingListView(ObjectListView):
         context["last_run"] = _last_run()
         context["can_run"] = user_can(self.request.user, "run_reconciliation", model=Finding)
         context["can_upload"] = user_can(self.request.user, "add", model=RealityListing)
+        # Filters a person uses; ids and the sort field serve the API and bookmarks.
+        context["board_filters"] = ("q", "kind", "status", "owner", "overdue", "due_before",
+                                    "found_after", "found_before")
         return context
 
 
