@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.roles import Role
+from inventory.choices import RiskTier
 from governance.choices import FindingKind, FindingStatus
 from governance.models import Finding, RealityListing
 from governance.services.reconciliation import (
@@ -244,3 +245,44 @@ def test_roles_hold_the_reconciliation_rights(compliance_officer, auditor) -> No
     assert compliance_officer.has_perm("governance.work_finding")
     assert not auditor.has_perm("governance.run_reconciliation")
     assert UserFactory(roles=[Role.VALIDATOR]).has_perm("inventory.review_mlmodel")
+
+
+def test_never_reviewed_model_is_overdue_counted_from_registration(stores) -> None:
+    from inventory.models import MLModel
+    from tests.factories.catalogue import MLModelFactory
+
+    old = MLModelFactory(name="registered-long-ago", risk_tier=RiskTier.CRITICAL,
+                         owner=UserFactory())
+    fresh = MLModelFactory(name="registered-today", risk_tier=RiskTier.CRITICAL,
+                           owner=UserFactory())
+    # Registration date moved back past the critical tier's 90 days (plain manager: this
+    # test edits the timestamp the way a long-lived database holds it).
+    MLModel._base_manager.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=120))
+    reconciliation_run()
+    assert Finding.objects.filter(key=f"stale:{old.pk}").exists()
+    assert not Finding.objects.filter(key=f"stale:{fresh.pk}").exists()
+    assert "never reviewed since registration" in Finding.objects.get(key=f"stale:{old.pk}").detail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_run_while_one_holds_the_lock_does_nothing(stores, settings) -> None:
+    """Two workers never reconcile at once: the PostgreSQL advisory lock is taken by the
+    first; the second returns at once without writing."""
+    import psycopg
+    from django.db import connection
+
+    from governance.services.reconciliation import _LOCK_ID
+    from tests.factories.catalogue import MLModelFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the lock is PostgreSQL's")
+    MLModelFactory(risk_tier=RiskTier.HIGH, owner=None)  # would be orphaned
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [_LOCK_ID])
+        summary = reconciliation_run()
+        assert summary == {"skipped": "another reconciliation is running"}
+        assert not Finding.objects.exists()
+        other.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_ID])
+    assert reconciliation_run()["opened"] == 1
