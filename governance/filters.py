@@ -80,7 +80,8 @@ def _template_choices() -> list[tuple[str, str]]:
 
 class ReportFilterSet(django_filters.FilterSet):
     template = django_filters.ChoiceFilter(choices=_template_choices, label="Report")
-    format = django_filters.MultipleChoiceFilter(choices=ReportFormat.choices, label="Format")
+    file_format = django_filters.MultipleChoiceFilter(field_name="format", choices=ReportFormat.choices,
+                                                      label="Format")
     schedule = _id_filter("schedule_id", "Schedule id")
     generated_after = django_filters.IsoDateTimeFilter(field_name="generated_at",
                                                        lookup_expr="gte", label="Generated after")

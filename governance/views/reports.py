@@ -50,7 +50,7 @@ class ReportListView(ObjectListView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["board_filters"] = ("template", "format", "generated_after", "generated_before")
+        context["board_filters"] = ("template", "file_format", "generated_after", "generated_before")
         context["templates"] = report_templates_for(user) if user_can(
             user, "add", model=Report) else []
         schedules = list(ReportSchedule.objects.restrict(user, "view").for_list())
