@@ -58,6 +58,9 @@ class GovernanceConfig(AppConfig):
                       "overdue for review.",
             attention=True,
         ))
+        from governance.views.panels import register_governance_panels
+
+        register_governance_panels()
 
     @staticmethod
     def _ready_reports() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -12,6 +13,7 @@ from governance.models import Finding, RealityListing, Report
 __all__ = ["FindingFilterSet", "RealityListingFilterSet", "ReportFilterSet"]
 
 MAX_ID = 2**63 - 1
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _id_filter(field_name: str, label: str) -> django_filters.NumberFilter:
@@ -32,11 +34,11 @@ class FindingFilterSet(django_filters.FilterSet):
     model_version = _id_filter("model_version_id", "Model version id")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt",
-                                           label="Due before")
+                                           label="Due before", widget=DATE_INPUT)
     found_after = django_filters.DateFilter(field_name="first_seen_at", lookup_expr="date__gte",
-                                            label="Found on or after")
+                                            label="Found on or after", widget=DATE_INPUT)
     found_before = django_filters.DateFilter(field_name="first_seen_at", lookup_expr="date__lt",
-                                             label="Found before")
+                                             label="Found before", widget=DATE_INPUT)
     ordering = django_filters.OrderingFilter(
         fields=(("first_seen_at", "found"), ("due_on", "due"), ("kind", "kind"),
                 ("status", "status"), ("owner__username", "owner")),
@@ -62,8 +64,8 @@ class FindingFilterSet(django_filters.FilterSet):
 class RealityListingFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=RealitySourceKind.choices, label="Kind")
     source = django_filters.CharFilter(lookup_expr="iexact", label="Source")
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte",
-                                                      label="Received after")
+    received_after = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte",
+                                               label="Received on or after")
     ordering = django_filters.OrderingFilter(fields=(("received_at", "received"),),
                                              label="Sort by")
 
@@ -83,11 +85,11 @@ class ReportFilterSet(django_filters.FilterSet):
     file_format = django_filters.MultipleChoiceFilter(field_name="format", choices=ReportFormat.choices,
                                                       label="Format")
     schedule = _id_filter("schedule_id", "Schedule id")
-    generated_after = django_filters.IsoDateTimeFilter(field_name="generated_at",
-                                                       lookup_expr="gte", label="Generated after")
-    generated_before = django_filters.IsoDateTimeFilter(field_name="generated_at",
-                                                        lookup_expr="lt",
-                                                        label="Generated before")
+    generated_after = django_filters.DateFilter(field_name="generated_at", lookup_expr="date__gte",
+                                                label="Generated on or after",
+                                                widget=DATE_INPUT)
+    generated_before = django_filters.DateFilter(field_name="generated_at", lookup_expr="date__lt",
+                                                 label="Generated before", widget=DATE_INPUT)
     ordering = django_filters.OrderingFilter(fields=(("generated_at", "generated"),),
                                              label="Sort by")
 

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.roles import Role
-from inventory.choices import RiskTier
 from governance.choices import FindingKind, FindingStatus
 from governance.models import Finding, RealityListing
 from governance.services.reconciliation import (
@@ -19,6 +18,7 @@ from governance.services.reconciliation import (
     reality_listing_create,
     reconciliation_run,
 )
+from inventory.choices import RiskTier
 from inventory.services.catalogue import mlmodel_review_record
 from tests.factories.users import UserFactory
 from tests.governance.reality import expected_keys, plant, stores_fixture  # noqa: F401

@@ -109,3 +109,12 @@ def test_listing_upload_page(client, compliance_officer, auditor) -> None:
     good = client.post(url, {"kind": "serving_platform", "source": "k8s", "file":
                              SimpleUploadedFile("x.csv", b"model_name,environment\nm,production\n")})
     assert good.status_code == 302 and RealityListing.objects.get().item_count == 1
+
+
+def test_model_page_shows_its_findings_and_review(client, compliance_officer) -> None:
+    model = MLModelFactory(name="pricing-elasticity", risk_tier=RiskTier.HIGH)
+    FindingFactory(model=model, subject="pricing-elasticity")
+    client.force_login(compliance_officer)
+    page = client.get(model.get_absolute_url()).content.decode()
+    assert "Reviews and reconciliation findings" in page
+    assert 'data-testid="model-findings"' in page and "next review due" in page
