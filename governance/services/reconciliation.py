@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.utils import timezone
 
@@ -226,40 +226,60 @@ def _latest_listings(kinds: Iterable[str]):
 
 def _running_listed(context: _Context) -> Iterator[Observed]:
     """Models the platforms say run: unregistered, or a version whose stage may not run
-    in that environment."""
+    in that environment. The matching is done by the database (the names' case-insensitive
+    unique index); only the rows with a problem come back."""
     listings = _latest_listings([RealitySourceKind.DEPLOYMENT_REPORT,
                                  RealitySourceKind.SERVING_PLATFORM])
-    items = list(RealityItem.objects.filter(listing__in=listings).exclude(model_name="")
-                 .values("model_name", "version", "environment", "region", "endpoint",
-                         "listing__source"))
-    if not items:
-        return
-    names = {item["model_name"].lower() for item in items}
-    models = {row["lname"]: row for row in MLModel.objects.annotate(lname=Lower("name"))
-              .filter(lname__in=names).values("pk", "lname", "name", *_MODEL_OWNER_FIELDS)}
-    versions = {(row["model_id"], row["version"]): row for row in ModelVersion.objects.filter(
-        model_id__in=[m["pk"] for m in models.values()]).values("pk", "model_id", "version",
-                                                                 "stage")}
-    for item in items:
-        name, environment = item["model_name"], item["environment"] or "unknown"
+    items = RealityItem.objects.filter(listing__in=listings).exclude(model_name="")
+    same_name = Lower(OuterRef("model_name"))
+    model_match = MLModel.objects.alias(lname=Lower("name")).filter(lname=same_name)
+    version_match = ModelVersion.objects.alias(lname=Lower("model__name")).filter(
+        lname=same_name, version=OuterRef("version"))
+    fields = ("model_name", "version", "environment", "region", "endpoint", "listing__source")
+    unregistered = list(items.filter(
+        ~Exists(model_match) | (Q(version__isnull=False) & ~Exists(version_match)))
+        .values(*fields))
+    not_deployable = Q()
+    for environment, stages in DEPLOYABLE_STAGES.items():
+        not_deployable |= Q(environment=environment) & ~Q(stage__in=list(stages))
+    misplaced = list(items.filter(version__isnull=False).annotate(
+        version_pk=Subquery(version_match.values("pk")[:1]),
+        stage=Subquery(version_match.values("stage")[:1]),
+    ).filter(version_pk__isnull=False).filter(not_deployable).values(*fields, "version_pk"))
+    models = {row["lname"]: row for row in MLModel.objects.annotate(lname=Lower("name")).filter(
+        lname__in={item["model_name"].lower() for item in unregistered}).values(
+        "pk", "name", "lname", *_MODEL_OWNER_FIELDS)}
+    versions = {row["pk"]: row for row in ModelVersion.objects.filter(
+        pk__in={item["version_pk"] for item in misplaced}).values(
+        "pk", "version", "stage", "model_id", "model__name",
+        *[f"model__{field}" for field in _MODEL_OWNER_FIELDS])}
+    for item in unregistered:
+        yield _unregistered_running(item, models.get(item["model_name"].lower()))
+    for item in misplaced:
+        row = versions[item["version_pk"]]
+        model = {"pk": row["model_id"], "name": row["model__name"],
+                 **{field: row[f"model__{field}"] for field in _MODEL_OWNER_FIELDS}}
+        environment = item["environment"]
         where = "/".join(p for p in (environment, item["region"]) if p)
-        source = f"{item['listing__source']} listing"
-        model = models.get(name.lower())
-        version = versions.get((model["pk"], item["version"])) if model and item["version"] else None
-        if model is None or (item["version"] and version is None):
-            label = f"{name} v{item['version']}" if item["version"] else name
-            yield Observed(
-                key=f"unauthorised:running:{name.lower()}:{item['version'] or '-'}:{environment}",
-                kind=FindingKind.UNAUTHORISED, subject=f"{label} running in {where}",
-                detail=(f"{source} reports {label} running in {where}"
-                        f"{' at ' + item['endpoint'] if item['endpoint'] else ''}, "
-                        "but no such model or version is registered."),
-                remediation="Register the model and version in Custodia, or take the "
-                            "deployment down.",
-                source=source, model_id=model["pk"] if model else None,
-                owner_id=_accountable(model) if model else None)
-        elif version is not None:
-            yield from _stage_problem(model, version, environment, where, source)
+        yield from _stage_problem(model, row, environment, where,
+                                  f"{item['listing__source']} listing")
+
+
+def _unregistered_running(item: dict, model: dict | None) -> Observed:
+    name, environment = item["model_name"], item["environment"] or "unknown"
+    where = "/".join(p for p in (environment, item["region"]) if p)
+    source = f"{item['listing__source']} listing"
+    label = f"{name} v{item['version']}" if item["version"] else name
+    return Observed(
+        key=f"unauthorised:running:{name.lower()}:{item['version'] or '-'}:{environment}",
+        kind=FindingKind.UNAUTHORISED, subject=f"{label} running in {where}",
+        detail=(f"{source} reports {label} running in {where}"
+                f"{' at ' + item['endpoint'] if item['endpoint'] else ''}, "
+                "but no such model or version is registered."),
+        remediation="Register the model and version in Custodia, or take the deployment "
+                    "down.",
+        source=source, model_id=model["pk"] if model else None,
+        owner_id=_accountable(model) if model else None)
 
 
 def _stage_problem(model: dict, version: dict, environment: str, where: str,

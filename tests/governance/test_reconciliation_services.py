@@ -286,3 +286,21 @@ def test_a_second_run_while_one_holds_the_lock_does_nothing(stores, settings) ->
         assert not Finding.objects.exists()
         other.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_ID])
     assert reconciliation_run()["opened"] == 1
+
+
+def test_listed_version_that_is_not_registered_names_the_model_and_its_owner(
+        stores, compliance_officer) -> None:
+    from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
+
+    owner = UserFactory(username="maria")
+    model = MLModelFactory(name="Credit-Default-XGB", owner=owner)
+    ModelVersionFactory(model=model, stage="production")
+    reality_listing_create(actor=compliance_officer, kind="deployment_report", source="argo",
+                           items=[{"model_name": "credit-default-xgb", "version": 9,
+                                   "environment": "production"},
+                                  {"model_name": "CREDIT-default-xgb", "version": 1,
+                                   "environment": "production"}])
+    reconciliation_run()
+    finding = Finding.objects.get(kind="unauthorised")
+    assert finding.key == "unauthorised:running:credit-default-xgb:9:production"
+    assert (finding.model, finding.owner) == (model, owner)
