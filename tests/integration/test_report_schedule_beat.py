@@ -11,7 +11,9 @@ from contextlib import contextmanager
 import pytest
 from celery.beat import EmbeddedService
 from django.core.files.storage import storages
+from django.db import connections
 from django.utils import timezone
+from django_celery_beat.schedulers import DatabaseScheduler
 from pypdf import PdfReader
 
 from config.celery import app as celery_app
@@ -25,11 +27,19 @@ from tests.integration.conftest import wait_for, worker
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
+class ClosingDatabaseScheduler(DatabaseScheduler):
+    """django-celery-beat's scheduler, closing its thread's database connections when beat
+    stops (so the test database can be dropped at the end of the session)."""
+
+    def close(self) -> None:
+        super().close()
+        connections.close_all()
+
+
 @contextmanager
 def beat() -> Iterator[None]:
     """celery beat with the database scheduler, in a thread of this process."""
-    service = EmbeddedService(celery_app, thread=True,
-                              scheduler_cls="django_celery_beat.schedulers:DatabaseScheduler")
+    service = EmbeddedService(celery_app, thread=True, scheduler_cls=ClosingDatabaseScheduler)
     service.start()
     try:
         yield
