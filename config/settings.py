@@ -393,6 +393,24 @@ CUSTODIA_MAX_UPLOAD_BYTES = env.int("CUSTODIA_MAX_UPLOAD_BYTES", default=5 * 102
 CUSTODIA_COPY_IN_ROOTS = env.list("CUSTODIA_COPY_IN_ROOTS", default=[])
 
 # --------------------------------------------------------------------------------------
+# Governance: reconciliation and reports
+# --------------------------------------------------------------------------------------
+# Days a model may go without a recorded review, per risk tier ("tier=days,...").
+CUSTODIA_REVIEW_PERIOD_DAYS = {
+    tier: int(days) for tier, days in (
+        pair.split("=", 1) for pair in env.list(
+            "CUSTODIA_REVIEW_PERIOD_DAYS",
+            default=["critical=90", "high=180", "medium=365", "low=730"]))}
+# Local folders (or mounted buckets) whose files reconciliation compares with the `file://`
+# artefact URIs of registered versions, besides Custodia's own held storage.
+CUSTODIA_RECONCILIATION_FOLDERS = env.list("CUSTODIA_RECONCILIATION_FOLDERS", default=[])
+# A model with a metric observation this recent is "in use" (never orphaned).
+CUSTODIA_RECONCILIATION_USAGE_DAYS = env.int("CUSTODIA_RECONCILIATION_USAGE_DAYS", default=90)
+# Who owns findings nobody else can (files and endpoints that no registered model explains).
+CUSTODIA_FINDINGS_DEFAULT_OWNER = env.str("CUSTODIA_FINDINGS_DEFAULT_OWNER", default="")
+CUSTODIA_RECONCILIATION_EVERY_HOURS = env.int("CUSTODIA_RECONCILIATION_EVERY_HOURS", default=24)
+
+# --------------------------------------------------------------------------------------
 # Security (production values come from the environment; see README)
 # --------------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("CUSTODIA_SSL_REDIRECT", default=not DEBUG)

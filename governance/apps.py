@@ -16,3 +16,69 @@ class GovernanceConfig(AppConfig):
         # The audit trail is evidence for auditors (read-only) and compliance staff.
         grant_to_roles((Role.AUDITOR, Role.COMPLIANCE_OFFICER), ["core.view_auditevent"])
         register_audit_trail()
+        self._ready_reconciliation()
+        self._ready_reports()
+
+    @staticmethod
+    def _ready_reconciliation() -> None:
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.urls import reverse
+
+        from core.menu import Counter, MenuItem, register_counter, register_menu_item
+        from core.roles import Role, grant_to_roles
+        from core.schedules import SCHEDULES
+        from governance.choices import FindingStatus
+        from governance.models import Finding
+        from governance.services.reconciliation import RECONCILE_JOB
+
+        # Everyone with a role reads findings (those about models they may not see stay
+        # hidden); compliance and risk officers work on them and start runs; model owners
+        # work on the findings about their models (restricted by visibility).
+        grant_to_roles(Role.ALL, ["governance.view_finding"])
+        grant_to_roles((Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER, Role.MODEL_OWNER),
+                       ["governance.work_finding"])
+        grant_to_roles((Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER),
+                       ["governance.run_reconciliation"])
+        # Listings drive findings: compliance officers upload them; a platform's automation
+        # account needs `governance.add_realitylisting` given to it. Auditors read them.
+        grant_to_roles((Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER, Role.AUDITOR),
+                       ["governance.view_realitylisting"])
+        grant_to_roles((Role.COMPLIANCE_OFFICER,), ["governance.add_realitylisting"])
+        SCHEDULES["Reconciliation: compare the inventory with reality"] = (
+            RECONCILE_JOB, timedelta(hours=settings.CUSTODIA_RECONCILIATION_EVERY_HOURS), {})
+        register_menu_item(MenuItem("Governance", "Findings board", "governance:finding_list",
+                                    "governance.view_finding",
+                                    "Unauthorised, orphaned and overdue-review models found "
+                                    "by reconciliation"))
+        register_counter(Counter(
+            label="Open reconciliation findings",
+            queryset=lambda user: Finding.objects.restrict(user, "view").filter(
+                status__in=[FindingStatus.OPEN, FindingStatus.IN_PROGRESS]),
+            url=lambda: reverse("governance:finding_list") + "?status=open&status=in_progress",
+            permission="governance.view_finding",
+            help_text="Models running or stored without approval, without an owner, or "
+                      "overdue for review.",
+            attention=True,
+        ))
+        from governance.views.panels import register_governance_panels
+
+        register_governance_panels()
+
+    @staticmethod
+    def _ready_reports() -> None:
+        from core.menu import MenuItem, register_menu_item
+        from core.roles import Role, grant_to_roles
+        from governance.selectors.reports import register_builtin_report_templates
+
+        register_builtin_report_templates()
+        # Compliance, risk and auditors generate, schedule and read reports.
+        readers = (Role.COMPLIANCE_OFFICER, Role.RISK_OFFICER, Role.AUDITOR)
+        grant_to_roles(readers, ["governance.view_report", "governance.add_report",
+                                 "governance.view_reportschedule",
+                                 "governance.add_reportschedule"])
+        register_menu_item(MenuItem("Governance", "Reports", "governance:report_list",
+                                    "governance.view_report",
+                                    "Inventory register, audit extract, findings, risk register, "
+                                    "Annex IV packs: generate, schedule, download"))

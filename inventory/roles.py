@@ -46,6 +46,9 @@ grant_to_roles((Role.COMPLIANCE_OFFICER,), [
     "inventory.change_compliancetag",
 ])
 grant_to_roles((Role.RISK_OFFICER,), ["inventory.set_risk_tier_mlmodel"])
+# Periodic reviews are recorded by the second line: validators, risk and compliance officers.
+grant_to_roles((Role.VALIDATOR, Role.RISK_OFFICER, Role.COMPLIANCE_OFFICER),
+               ["inventory.review_mlmodel"])
 
 # --------------------------------------------------------------------------------------
 # Lifecycle, retention, CI/CD. Everyone reads deployments, metrics,

@@ -1,14 +1,25 @@
 """Governance routes under /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from governance.api.views.audit import AuditEventViewSet
+from governance.api.views.reconciliation import (
+    FindingViewSet,
+    RealityListingViewSet,
+    ReconciliationRunView,
+)
+from governance.api.views.reports import ReportViewSet
 
 app_name = "governance-api"
 
 router = SimpleRouter()
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("findings", FindingViewSet)
+router.register("reality-listings", RealityListingViewSet)
+router.register("reports", ReportViewSet)
 
 urlpatterns = [
+    path("reconciliation/run", ReconciliationRunView.as_view(), name="reconciliation-run"),
     *router.urls,
 ]

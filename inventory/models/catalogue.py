@@ -267,6 +267,12 @@ class MLModel(Asset):
     ever_in_production = models.BooleanField(
         default=False, editable=False,
         help_text="Set when any version reaches production; such a model can never be deleted.")
+    # Periodic model review (SR 11-7 "ongoing monitoring"; EU AI Act art. 9 risk management
+    # "regularly reviewed and updated"): changed only by recording a review.
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, editable=False, db_index=True,
+        help_text="When the model was last reviewed (its fitness for purpose, risk and "
+                  "documentation); recorded with a review, never typed in.")
 
     class Meta(Asset.Meta):
         verbose_name = "model"
@@ -279,6 +285,7 @@ class MLModel(Asset):
             ("set_compliance_tags_mlmodel", "Can set the compliance tags of a registered model"),
             ("report_metrics_mlmodel", "Can report metric observations of a model's versions"),
             ("report_deployment_mlmodel", "Can report deployments of a model's versions"),
+            ("review_mlmodel", "Can record a periodic review of a model"),
         ]
         constraints = [
             models.UniqueConstraint(models.functions.Lower("name"), name="mlmodel_name_ci_unique",

@@ -33,14 +33,16 @@ without compliance tags, until a risk officer or the risk assessment sets them.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError, RestrictedError
+from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from core.audit import audit_context
@@ -75,6 +77,7 @@ __all__ = [
     "mlmodel_delete",
     "mlmodel_reclassify",
     "mlmodel_reporting_grant",
+    "mlmodel_review_record",
     "mlmodel_risk_tier_set",
     "mlmodel_update",
     "permission_denial_create",
@@ -94,7 +97,8 @@ REGISTRATION_STAGES = frozenset({ModelStage.DRAFT, ModelStage.REGISTERED})
 
 # Fields the services compute or that change only by a dedicated transition.
 _MANAGED = {
-    MLModel: {"classification", "classification_rationale", "ever_in_production", "stage"},
+    MLModel: {"classification", "classification_rationale", "ever_in_production", "stage",
+              "last_reviewed_on"},
     ModelVersion: {"model", "version", "stage", "created_by", "branch"},
     DatasetVersion: {"dataset", "version"},
 }
@@ -473,6 +477,39 @@ def mlmodel_risk_tier_set(*, model: MLModel, actor: Actor, reason: str, risk_tie
         registration_check(asset_type=AssetType.MODEL, data={"risk_tier": risk_tier},
                            instance=instance)
         instance.risk_tier = risk_tier
+        save_with_reason(instance, reason=reason)
+    return instance
+
+
+def mlmodel_review_record(*, model: MLModel, actor: Actor, reason: str,
+                          reviewed_on: date | None = None) -> MLModel:
+    """Record a periodic review of `model` (what was reviewed and concluded is the reason).
+
+    Args:
+        model: the reviewed model.
+        actor: who reviewed it; needs `review_mlmodel` on the model.
+        reason: the review's conclusion, kept on the history row.
+        reviewed_on: the review date (today by default); never in the future and never
+            before the last recorded review.
+    Returns:
+        The model with `last_reviewed_on` set.
+    Raises:
+        PermissionDenied: the actor may not record reviews of this model.
+        ValidationError: no conclusion, or a date in the future or before the last review.
+    """
+    reviewed_on = reviewed_on or timezone.localdate()
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say what the review concluded."]})
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": ["A review cannot be dated in the future."]})
+    if actor is not None and not user_can(actor, "review_mlmodel", model):
+        raise PermissionDenied("Recording a review needs the right to review this model.")
+    with transaction.atomic(), audit_context(user=actor, reason=reason):
+        instance = MLModel.objects.select_for_update().get(pk=model.pk)
+        if instance.last_reviewed_on and reviewed_on < instance.last_reviewed_on:
+            raise ValidationError({"reviewed_on": [
+                f"A later review is already recorded ({instance.last_reviewed_on:%Y-%m-%d})."]})
+        instance.last_reviewed_on = reviewed_on
         save_with_reason(instance, reason=reason)
     return instance
 
