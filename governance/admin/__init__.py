@@ -1,1 +1,3 @@
 """The governance app in the admin, one module per subdomain. Importing the modules registers them."""
+
+from governance.admin import approvals, minimisation  # noqa: F401

@@ -1,3 +1,8 @@
 """Models of the governance app, one module per subdomain; each declares `__all__`."""
 
-__all__: list[str] = []
+from governance.models.approvals import *  # noqa: F403
+from governance.models.approvals import __all__ as _approvals
+from governance.models.minimisation import *  # noqa: F403
+from governance.models.minimisation import __all__ as _minimisation
+
+__all__: list[str] = [*_approvals, *_minimisation]
