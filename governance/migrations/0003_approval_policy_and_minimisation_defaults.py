@@ -9,8 +9,8 @@ member for high (SR 11-7's independent review and effective challenge) and three
 CAB member for critical.
 
 Rules: protected characteristics (GDPR art. 9 special categories; equal-credit and
-fair-lending law) are prohibited as inputs of customer-facing models; precise location and
-age-like proxies need a written justification.
+fair-lending law) are prohibited as inputs of customer-facing models and credit models;
+precise location, a date of birth and a postcode need a written justification.
 """
 
 from django.db import migrations
@@ -38,9 +38,9 @@ RULES = [
      "written justification (GDPR art. 5(1)(c), data minimisation)."),
     ("Credit decisions: protected characteristics", "", "credit",
      [*SPECIAL_CATEGORIES, "gender", "sex", "marital status", "nationality"],
-     ["age", "postcode", "zip code"],
+     ["postcode", "zip code"],
      "Credit models may not use characteristics protected by equal-credit and "
-     "anti-discrimination law; age and postcode need a written justification (fair-lending "
+     "anti-discrimination law; a postcode needs a written justification (fair-lending "
      "proxy risk)."),
 ]
 

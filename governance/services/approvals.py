@@ -362,27 +362,29 @@ def _close(request: ApprovalRequest, status: str, *, detail: str, reason: str) -
 # --------------------------------------------------------------------------------------
 def approval_requests_mark_promoted(*, version: ModelVersion) -> int:
     """Close the approved requests whose promotion `version` just made (any door)."""
-    requests = list(ApprovalRequest.objects.select_for_update().filter(
-        model_version=version, to_stage=version.stage, status=ApprovalStatus.APPROVED))
-    for request in requests:
-        _close(request, ApprovalStatus.PROMOTED, detail=f"Promoted to {version.stage}.",
-               reason=f"{version} promoted to {version.stage}")
+    with transaction.atomic():
+        requests = list(ApprovalRequest.objects.select_for_update().filter(
+            model_version=version, to_stage=version.stage, status=ApprovalStatus.APPROVED))
+        for request in requests:
+            _close(request, ApprovalStatus.PROMOTED, detail=f"Promoted to {version.stage}.",
+                   reason=f"{version} promoted to {version.stage}")
     return len(requests)
 
 
 def approval_requests_supersede(*, version: ModelVersion) -> int:
     """Void the open requests whose version changed since they were made (where their
     terms ask for re-approval on change)."""
-    requests = [r for r in ApprovalRequest.objects.select_for_update().filter(
-        model_version=version, status__in=OPEN_STATUSES, reapprove_on_change=True)]
-    if not requests:
-        return 0
-    current = version_fingerprint(version)
-    changed = [r for r in requests if r.version_fingerprint != current]
-    for request in changed:
-        _close(request, ApprovalStatus.SUPERSEDED,
-               detail="The version changed after the request; its approvals no longer hold.",
-               reason=f"{version} changed after request #{request.pk}")
+    with transaction.atomic():
+        requests = list(ApprovalRequest.objects.select_for_update().filter(
+            model_version=version, status__in=OPEN_STATUSES, reapprove_on_change=True))
+        if not requests:
+            return 0
+        current = version_fingerprint(version)
+        changed = [r for r in requests if r.version_fingerprint != current]
+        for request in changed:
+            _close(request, ApprovalStatus.SUPERSEDED,
+                   detail="The version changed after the request; its approvals no longer "
+                          "hold.", reason=f"{version} changed after request #{request.pk}")
     return len(changed)
 
 
