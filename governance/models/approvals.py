@@ -113,14 +113,14 @@ class ApprovalPolicy(GovernedModel):
     def terms(self) -> str:
         """The policy in plain words."""
         if not self.needs_approval:
-            return "No approval needed."
+            return "No approval needed"
         parts = []
         if self.approvals_required:
             parts.append(f"{self.approvals_required} approval(s) from "
                          f"{' or '.join(self.approver_roles)}")
         if self.cab_required:
             parts.append("a CAB member")
-        return " plus ".join(parts) + "; nobody counts twice."
+        return " plus ".join(parts) + "; nobody counts twice"
 
 
 class ApprovalRequestQuerySet(GovernedQuerySet):
