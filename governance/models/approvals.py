@@ -116,7 +116,8 @@ class ApprovalPolicy(GovernedModel):
             return "No approval needed"
         parts = []
         if self.approvals_required:
-            parts.append(f"{self.approvals_required} approval(s) from "
+            word = "approval" if self.approvals_required == 1 else "approvals"
+            parts.append(f"{self.approvals_required} {word} from "
                          f"{' or '.join(self.approver_roles)}")
         if self.cab_required:
             parts.append("a CAB member")

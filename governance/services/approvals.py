@@ -70,6 +70,7 @@ __all__ = [
     "approval_requests_mark_promoted",
     "approval_requests_supersede",
     "approval_tally",
+    "approvals_word",
     "decision_problem",
     "user_roles",
     "version_fingerprint",
@@ -93,6 +94,10 @@ def version_fingerprint(version: ModelVersion) -> str:
         for link in version.dataset_links.all())
     encoded = json.dumps(content, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()
+
+
+def approvals_word(count: int) -> str:
+    return "approval" if count == 1 else "approvals"
 
 
 def approval_policy_for(*, version: ModelVersion, to_stage: str) -> ApprovalPolicy | None:
@@ -144,7 +149,8 @@ def approval_tally(request: ApprovalRequest,
     needed = max(request.approvals_required - counted, 0)
     parts = []
     if needed:
-        parts.append(f"{needed} more approval(s) from {' or '.join(request.approver_roles)}")
+        parts.append(f"{needed} more {approvals_word(needed)} from "
+                     f"{' or '.join(request.approver_roles)}")
     if not cab_ok:
         parts.append("the approval of a CAB member")
     satisfied = not needed and cab_ok

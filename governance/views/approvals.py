@@ -44,7 +44,7 @@ def _progress(request: ApprovalRequest) -> str:
 
 
 REQUEST_COLUMNS = [
-    Column("pk", "Request", sort="id", link=True),
+    Column(lambda r: f"#{r.pk}", "Request", sort="id", link=True),
     Column("model_version", "Version"),
     Column("model_version.model.risk_tier", "Risk tier", badge=TIER_BADGES),
     Column("to_stage", "Into", sort="to_stage"),
@@ -56,11 +56,18 @@ REQUEST_COLUMNS = [
 ]
 
 
+class ApprovalRequestPageFilterSet(ApprovalRequestFilterSet):
+    """The inbox's filters: no typed identifiers (a model is found by the search box)."""
+
+    model_version = None
+    model = None
+
+
 class ApprovalRequestListView(ObjectListView):
     """The approvals inbox: what waits for me, what I asked for, what is overdue."""
 
     model = ApprovalRequest
-    filterset_class = ApprovalRequestFilterSet
+    filterset_class = ApprovalRequestPageFilterSet
     columns = REQUEST_COLUMNS
     default_sort = "-created_at"
     template_name = "governance/approvalrequest_list.html"

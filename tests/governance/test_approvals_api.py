@@ -32,7 +32,7 @@ def test_ask_approve_and_promote_through_the_api(scene, api_client_for):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "pending"
-    assert body["still_needed"] == ("2 more approval(s) from Validator or Risk officer and "
+    assert body["still_needed"] == ("2 more approvals from Validator or Risk officer and "
                                     "the approval of a CAB member")
     request_id = body["id"]
     assert decide(api_client_for(scene.validator), request_id, "approve").status_code == 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from governance.choices import Decision
 from governance.models import ApprovalDecision, ApprovalPolicy, ApprovalRequest, GatedStage
 from inventory.models import ModelVersion
 
@@ -86,5 +85,3 @@ class DecisionSerializer(serializers.Serializer):
 
     comment = serializers.CharField(max_length=2000, allow_blank=False,
                                     help_text="Why; kept with the decision.")
-
-    decision = serializers.HiddenField(default=Decision.APPROVE)
