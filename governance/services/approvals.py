@@ -400,13 +400,18 @@ def approval_requests_expire(*, now=None, reason: str = "Expired") -> int:
     Safe on two workers: rows are taken with `select_for_update(skip_locked=True)`.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        due = list(ApprovalRequest.objects.select_for_update(skip_locked=True).filter(
-            status__in=OPEN_STATUSES, expires_at__lte=now)[:500])
-        for request in due:
-            _close(request, ApprovalStatus.EXPIRED,
-                   detail=f"Expired on {request.expires_at:%Y-%m-%d %H:%M} UTC.", reason=reason)
-    return len(due)
+    closed = 0
+    while True:  # in batches, each its own transaction
+        with transaction.atomic():
+            due = list(ApprovalRequest.objects.select_for_update(skip_locked=True).filter(
+                status__in=OPEN_STATUSES, expires_at__lte=now)[:500])
+            for request in due:
+                _close(request, ApprovalStatus.EXPIRED,
+                       detail=f"Expired on {request.expires_at:%Y-%m-%d %H:%M} UTC.",
+                       reason=reason)
+        closed += len(due)
+        if len(due) < 500:
+            return closed
 
 
 # --------------------------------------------------------------------------------------

@@ -107,3 +107,31 @@ def test_policies_page_lists_the_terms(client, scene):
     assert response.status_code == 200
     assert "2 approvals from Validator or Risk officer plus a CAB member" in \
         response.content.decode()
+
+
+def test_inbox_query_count_is_constant(client, scene):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.governance_approvals import (
+        ApprovalDecisionFactory,
+        ApprovalRequestFactory,
+    )
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            ApprovalDecisionFactory(request=ApprovalRequestFactory(approver_roles=["Validator"]))
+
+    client.force_login(scene.validator)
+    url = reverse("governance:approvalrequest_list")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"per_page": 100}).status_code == 200
+        return len(queries)
+
+    add(3)
+    client.get(url)
+    at_n = count()
+    add(6)
+    assert count() == at_n
