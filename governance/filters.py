@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from governance.choices import ApprovalStatus, MinimisationOutcome
@@ -11,6 +12,9 @@ from governance.selectors.approvals import inbox
 from inventory.choices import PurposeCategory
 
 MAX_ID = 2**63 - 1
+
+# A yes/no filter whose empty choice reads "Any" (not "Unknown").
+YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
 BOXES = [("waiting", "Waiting for me"), ("mine", "Requested by me"), ("overdue", "Overdue")]
 
@@ -62,10 +66,16 @@ class MinimisationRuleFilterSet(django_filters.FilterSet):
 class MinimisationFindingFilterSet(django_filters.FilterSet):
     outcome = django_filters.MultipleChoiceFilter(choices=MinimisationOutcome.choices,
                                                   label="Outcome")
-    blocking = django_filters.BooleanFilter(label="Blocks promotion")
-    rule = _id_filter("rule_id", "Rule id")
-    model = _id_filter("model_version__model_id", "Model id")
+    blocking = django_filters.BooleanFilter(label="Blocks promotion",
+                                            widget=forms.Select(choices=YES_NO))
+    rule = django_filters.ModelChoiceFilter(queryset=MinimisationRule.objects.all(),
+                                            label="Rule", empty_label="Any rule")
+    q = django_filters.CharFilter(method="filter_q", label="Model or input")
 
     class Meta:
         model = MinimisationFinding
         fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(model_version__model__name__icontains=value)
+                               | Q(feature__icontains=value))

@@ -27,7 +27,7 @@ class MinimisationRuleListView(ObjectListView):
         Column(lambda r: _names(r.prohibited_attributes), "Prohibited inputs"),
         Column(lambda r: _names(r.justification_attributes), "Allowed only with a justification"),
         Column(lambda r: _names(r.allowed_features), "Only these inputs (if set)"),
-        Column("active", "Active"),
+        Column(lambda r: "Yes" if r.active else "No", "Active"),
         Column("description", "Why"),
     ]
     default_sort = "name"

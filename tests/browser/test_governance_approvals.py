@@ -52,6 +52,9 @@ def test_a_prohibited_input_blocks_promotion_and_the_page_names_the_rule(browser
     assert version.stage == ModelStage.STAGING
     _accessible(browser)
 
+    browser.open(model.get_absolute_url(), "model-page-minimisation-panel")
+    assert RULE in browser.text("[data-testid=minimisation-findings]")
+
     browser.open(reverse("governance:minimisationfinding_list"), "minimisation-findings")
     findings = browser.text("main")
     assert "applicant_ethnicity" in findings and RULE in findings

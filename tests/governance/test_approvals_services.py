@@ -197,3 +197,27 @@ def test_the_gate_names_what_is_missing(scene):
         model_version_transition(version=scene.version, to_stage=ModelStage.PRODUCTION,
                                  actor=scene.cab, reason="Straight to production")
     assert stage_of(scene.version) == ModelStage.STAGING
+
+
+def test_a_promotion_held_by_another_gate_waits_then_any_door_completes_it(scene):
+    from governance.services.minimisation import (
+        minimisation_rule_create,
+        minimisation_rule_update,
+    )
+
+    rule = minimisation_rule_create(actor=None, reason="Set up", data={
+        "name": "Marketing: no ages", "domain": "marketing", "prohibited_attributes": ["age"]})
+    request = ask(scene)
+    approve(request, scene.validator)
+    approve(request, scene.risk_officer)
+    request = approve(request, scene.cab, "CAB agreed")
+    assert request.status == ApprovalStatus.APPROVED
+    assert "Marketing: no ages" in request.status_detail
+    assert stage_of(scene.version) == ModelStage.STAGING
+
+    minimisation_rule_update(instance=rule, actor=None, reason="Suspended", data={"active": False})
+    model_version_transition(version=scene.version, to_stage=ModelStage.PRODUCTION,
+                             actor=scene.validator, reason="Approved in request; rule lifted")
+    request.refresh_from_db()
+    assert request.status == ApprovalStatus.PROMOTED
+    assert stage_of(scene.version) == ModelStage.PRODUCTION
