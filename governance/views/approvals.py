@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
 from core.exceptions import ConflictError
@@ -87,6 +88,10 @@ class ApprovalRequestListView(ObjectListView):
              "active": self.request.GET.get("box", "") == key}
             for key, label in (("waiting", "Waiting for me"), ("mine", "Requested by me"),
                                ("overdue", "Overdue"), ("", "All requests"))]
+        if self.request.GET.get("box") == "waiting":
+            # Decide without leaving the inbox: the page's requests, each with its form.
+            context["decide"] = [{"request": r, "still_needed": _progress(r)}
+                                 for r in context["page_obj"].object_list]
         return context
 
 
@@ -125,7 +130,10 @@ class ApprovalRequestDetailView(ObjectDetailView):
             else:
                 verb = "approved" if decision == Decision.APPROVE else "rejected"
                 messages.success(request, f"You {verb} request #{self.object.pk}.")
-                return HttpResponseRedirect(self.object.get_absolute_url())
+                back = request.POST.get("next", "")
+                if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                    back = self.object.get_absolute_url()
+                return HttpResponseRedirect(back)
         context = self.get_context_data(object=self.object, form=form)
         return self.render_to_response(context, status=400)
 

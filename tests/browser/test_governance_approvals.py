@@ -1,6 +1,6 @@
 """Approvals and data minimisation in a real browser: a version whose input uses a
 prohibited attribute cannot be promoted and the page names the rule; a validator finds a
-request in the approvals inbox and approves it in the page. Screenshots in
+request in the approvals inbox and approves it there. Screenshots in
 test-output/screenshots/, axe-core checked."""
 
 from __future__ import annotations
@@ -77,14 +77,19 @@ def test_validator_approves_in_the_inbox(browser):
     browser.open(reverse("governance:approvalrequest_list") + "?box=waiting", "inbox-waiting")
     assert "credit-limit-xgb v1" in browser.text("[data-testid=object-table]")
     _accessible(browser)
-    browser.click(f"a[href='{request.get_absolute_url()}']", "request")
-    assert "the approval of a CAB member" in browser.text("[data-testid=still-needed]")
-    browser.fill(comment="Validation report VR-12 reviewed; no open findings")
-    browser.click("[data-testid=decision-form] button[value=approve]", "approved")
+    # Approve without leaving the inbox.
+    form = f"[data-testid=inbox-decision-{request.pk}]"
+    assert "the approval of a CAB member" in browser.text(form)
+    browser.find(f"{form} textarea").send_keys("Validation report VR-12 reviewed")
+    browser.click(f"{form} button[value=approve]", "approved-in-inbox")
     assert "You approved" in browser.text("main")
+    assert "Waiting for me 0" in browser.text("[data-testid=inbox-tabs]")
     # One validator approved; the CAB member is still needed, so nothing was promoted.
-    assert "the approval of a CAB member" in browser.text("[data-testid=still-needed]")
     version.refresh_from_db()
     assert version.stage == ModelStage.STAGING
+
+    browser.open(request.get_absolute_url(), "request")
+    assert "the approval of a CAB member" in browser.text("[data-testid=still-needed]")
     assert "already approved" in browser.text("[data-testid=why-not]")
+    assert "Validation report VR-12 reviewed" in browser.text("main")
     _accessible(browser)
