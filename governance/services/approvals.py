@@ -315,7 +315,7 @@ def approval_request_decide(*, request: ApprovalRequest, actor: AbstractBaseUser
         row._change_reason = reason
         row.save()
         if decision == Decision.REJECT:
-            _close(locked, ApprovalStatus.REJECTED, detail=f"Rejected by "
+            _set_status(locked, ApprovalStatus.REJECTED, detail=f"Rejected by "
                    f"{actor.get_username()}: {comment}", reason=reason)
             return locked
         tally = approval_tally(locked)
@@ -359,10 +359,6 @@ def _set_status(request: ApprovalRequest, status: str, *, detail: str, reason: s
     request.save(update_fields=["status", "status_detail", "closed_at", "updated_at"])
 
 
-def _close(request: ApprovalRequest, status: str, *, detail: str, reason: str) -> None:
-    _set_status(request, status, detail=detail, reason=reason)
-
-
 # --------------------------------------------------------------------------------------
 # Follow-ups: promotion by any door, changed versions, expiry
 # --------------------------------------------------------------------------------------
@@ -372,7 +368,7 @@ def approval_requests_mark_promoted(*, version: ModelVersion) -> int:
         requests = list(ApprovalRequest.objects.select_for_update().filter(
             model_version=version, to_stage=version.stage, status=ApprovalStatus.APPROVED))
         for request in requests:
-            _close(request, ApprovalStatus.PROMOTED, detail=f"Promoted to {version.stage}.",
+            _set_status(request, ApprovalStatus.PROMOTED, detail=f"Promoted to {version.stage}.",
                    reason=f"{version} promoted to {version.stage}")
     return len(requests)
 
@@ -388,7 +384,7 @@ def approval_requests_supersede(*, version: ModelVersion) -> int:
         current = version_fingerprint(version)
         changed = [r for r in requests if r.version_fingerprint != current]
         for request in changed:
-            _close(request, ApprovalStatus.SUPERSEDED,
+            _set_status(request, ApprovalStatus.SUPERSEDED,
                    detail="The version changed after the request; its approvals no longer "
                           "hold.", reason=f"{version} changed after request #{request.pk}")
     return len(changed)
@@ -406,7 +402,7 @@ def approval_requests_expire(*, now=None, reason: str = "Expired") -> int:
             due = list(ApprovalRequest.objects.select_for_update(skip_locked=True).filter(
                 status__in=OPEN_STATUSES, expires_at__lte=now)[:500])
             for request in due:
-                _close(request, ApprovalStatus.EXPIRED,
+                _set_status(request, ApprovalStatus.EXPIRED,
                        detail=f"Expired on {request.expires_at:%Y-%m-%d %H:%M} UTC.",
                        reason=reason)
         closed += len(due)
