@@ -18,6 +18,7 @@ class GovernanceConfig(AppConfig):
         register_audit_trail()
         self._ready_reconciliation()
         self._ready_reports()
+        self._ready_approvals_and_minimisation()
 
     @staticmethod
     def _ready_reconciliation() -> None:
@@ -82,3 +83,23 @@ class GovernanceConfig(AppConfig):
                                     "governance.view_report",
                                     "Inventory register, audit extract, findings, risk register, "
                                     "Annex IV packs: generate, schedule, download"))
+
+    @staticmethod
+    def _ready_approvals_and_minimisation() -> None:
+        """Approval workflows and data minimisation: roles, gates, receivers, the expiry
+        schedule, navigation and the model page's panel."""
+        from datetime import timedelta
+
+        from core.schedules import SCHEDULES
+        from governance import receivers, roles  # noqa: F401  (roles declare on import)
+        from governance.services import approvals, minimisation
+        from governance.tasks import EXPIRE_JOB
+        from governance.views.approvals import register_approval_views
+        from inventory.services.versions import register_promotion_gate
+
+        register_promotion_gate(approvals.approval_gate, name=approvals.GATE_NAME)
+        register_promotion_gate(minimisation.minimisation_gate, name=minimisation.GATE_NAME)
+        receivers.connect()
+        SCHEDULES["Approvals: close expired promotion requests"] = (EXPIRE_JOB,
+                                                                    timedelta(hours=1), {})
+        register_approval_views()

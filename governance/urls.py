@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.views import audit
+from governance.views import approvals, audit, minimisation
 from governance.views.reconciliation import (
     FindingDetailView,
     FindingListView,
@@ -32,4 +32,16 @@ urlpatterns = [
          name="reportschedule_edit"),
     path("reports/schedules/<int:pk>/delete/", ReportScheduleDeleteView.as_view(),
          name="reportschedule_delete"),
+    path("approvals/", approvals.ApprovalRequestListView.as_view(),
+         name="approvalrequest_list"),
+    path("approvals/<int:pk>/", approvals.ApprovalRequestDetailView.as_view(),
+         name="approvalrequest_detail"),
+    path("models/<int:model_pk>/request-approval/", approvals.ApprovalRequestCreateView.as_view(),
+         name="approvalrequest_add"),
+    path("approval-policies/", approvals.ApprovalPolicyListView.as_view(),
+         name="approvalpolicy_list"),
+    path("minimisation-rules/", minimisation.MinimisationRuleListView.as_view(),
+         name="minimisationrule_list"),
+    path("minimisation-findings/", minimisation.MinimisationFindingListView.as_view(),
+         name="minimisationfinding_list"),
 ]

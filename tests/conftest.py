@@ -82,3 +82,34 @@ def api_client_for():
         return client
 
     return make
+
+
+# The promotion gates governance registers (approvals, data minimisation). The tests of the
+# lower apps exercise the versions state machine on its own, as the inventory defines it;
+# the governance tests (and tests marked `governance_gates`) run with the gates on, and
+# prove that no door promotes around them.
+GOVERNANCE_GATES = ("governance.approvals", "governance.minimisation")
+
+
+@pytest.fixture(autouse=True)
+def _governance_gates(request):
+    from inventory.services.versions import (
+        promotion_gates,
+        register_promotion_gate,
+        unregister_promotion_gate,
+    )
+
+    wanted = (request.node.get_closest_marker("governance_gates") is not None
+              or "tests/governance/" in str(request.node.path).replace("\\", "/"))
+    if wanted:
+        yield
+        return
+    registered = promotion_gates()
+    removed = {name: registered[name] for name in GOVERNANCE_GATES if name in registered}
+    for name in removed:
+        unregister_promotion_gate(name)
+    try:
+        yield
+    finally:
+        for name, gate in removed.items():
+            register_promotion_gate(gate, name=name)

@@ -3,7 +3,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from governance.api.views.approvals import ApprovalRequestViewSet
 from governance.api.views.audit import AuditEventViewSet
+from governance.api.views.minimisation import MinimisationRuleViewSet
 from governance.api.views.reconciliation import (
     FindingViewSet,
     RealityListingViewSet,
@@ -18,6 +20,8 @@ router.register("audit-events", AuditEventViewSet, basename="auditevent")
 router.register("findings", FindingViewSet)
 router.register("reality-listings", RealityListingViewSet)
 router.register("reports", ReportViewSet)
+router.register("approval-requests", ApprovalRequestViewSet)
+router.register("minimisation-rules", MinimisationRuleViewSet)
 
 urlpatterns = [
     path("reconciliation/run", ReconciliationRunView.as_view(), name="reconciliation-run"),

@@ -1,8 +1,12 @@
 """Models of the governance app, one module per subdomain; each declares `__all__`."""
 
-from .reconciliation import *  # noqa: F403
-from .reconciliation import __all__ as _reconciliation
-from .reports import *  # noqa: F403
-from .reports import __all__ as _reports
+from governance.models.approvals import *  # noqa: F403
+from governance.models.approvals import __all__ as _approvals
+from governance.models.minimisation import *  # noqa: F403
+from governance.models.minimisation import __all__ as _minimisation
+from governance.models.reconciliation import *  # noqa: F403
+from governance.models.reconciliation import __all__ as _reconciliation
+from governance.models.reports import *  # noqa: F403
+from governance.models.reports import __all__ as _reports
 
-__all__: list[str] = [*_reconciliation, *_reports]
+__all__: list[str] = [*_approvals, *_minimisation, *_reconciliation, *_reports]
