@@ -5,6 +5,7 @@ requirement cited by assessments is never deleted)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 
 from core.admin.base import GovernedAdmin, ReasonForm
 from core.audit import audit_context
@@ -15,16 +16,13 @@ from governance.services import regulations
 
 __all__ = ["FrameworkVersionAdmin", "RegulatoryFrameworkAdmin", "RequirementAdmin"]
 
-
-class RegulatoryFrameworkForm(ReasonForm):
-    class Meta:
-        model = RegulatoryFramework
-        fields = "__all__"
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(RegulatoryFramework)
 class RegulatoryFrameworkAdmin(GovernedAdmin):
-    form = RegulatoryFrameworkForm
+    form = ReasonForm
+    formfield_overrides = URL_FIELDS
     list_display = ["short_name", "name", "code", "jurisdiction", "authority", "updated_at"]
     list_filter = ["jurisdiction"]
     search_fields = ["code", "name", "short_name", "jurisdiction", "authority"]
@@ -33,15 +31,10 @@ class RegulatoryFrameworkAdmin(GovernedAdmin):
     instance_argument = "framework"
 
 
-class FrameworkVersionForm(ReasonForm):
-    class Meta:
-        model = FrameworkVersion
-        fields = "__all__"
-
-
 @admin.register(FrameworkVersion)
 class FrameworkVersionAdmin(GovernedAdmin):
-    form = FrameworkVersionForm
+    form = ReasonForm
+    formfield_overrides = URL_FIELDS
     list_display = ["__str__", "label", "effective_date", "is_current", "applies_in_words"]
     list_filter = ["is_current", "framework"]
     list_select_related = ["framework"]
@@ -72,15 +65,10 @@ class FrameworkVersionAdmin(GovernedAdmin):
                                        f"{version}; change them in place until assessed.")
 
 
-class RequirementForm(ReasonForm):
-    class Meta:
-        model = Requirement
-        fields = "__all__"
-
-
 @admin.register(Requirement)
 class RequirementAdmin(GovernedAdmin):
-    form = RequirementForm
+    form = ReasonForm
+    formfield_overrides = URL_FIELDS
     list_display = ["clause", "title", "framework_version", "revision", "is_current"]
     list_filter = ["is_current", "framework_version__framework"]
     list_select_related = ["framework_version__framework"]

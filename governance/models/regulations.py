@@ -141,7 +141,7 @@ class Requirement(GovernedModel):
     summary = models.TextField(help_text="What it asks, in plain words.")
     evidence = models.TextField(help_text="What evidence satisfies it, in plain words.")
     evidence_checks = models.JSONField(
-        default=list, validators=[_validate_check_names],
+        default=list, blank=True, validators=[_validate_check_names],
         help_text="Named evidence checks that must all pass for it to be met.")
     applies_when = models.JSONField(
         default=dict, blank=True, validators=[_validate_condition],
