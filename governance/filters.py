@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from governance.choices import ComplianceOutcome
@@ -19,16 +20,18 @@ MAX_ID = 2**63 - 1
 
 
 def _id_filter(field_name: str, label: str) -> django_filters.NumberFilter:
+    """A record id, for links that drill down and for the API; hidden on the pages, where
+    nobody types an id (the link that set it keeps it in the form)."""
     # Ids within the database's integer range: anything else is a 400, not an overflow.
     return django_filters.NumberFilter(field_name=field_name, label=label, min_value=1,
-                                       max_value=MAX_ID, decimal_places=0)
+                                       max_value=MAX_ID, decimal_places=0,
+                                       widget=forms.HiddenInput)
 
 
 def _framework_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
         field_name=field_name, to_field_name="code", label="Framework",
-        queryset=RegulatoryFramework.objects.order_by("short_name"),
-        help_text="The framework's code, e.g. gdpr.")
+        queryset=RegulatoryFramework.objects.order_by("short_name"))
 
 
 class RegulatoryFrameworkFilterSet(django_filters.FilterSet):
@@ -103,7 +106,7 @@ class ComplianceAssessmentFilterSet(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        if self.form.cleaned_data.get("superseded") is None:
+        if getattr(self.form, "cleaned_data", {}).get("superseded") is None:
             queryset = queryset.filter(is_current=True)
         return queryset
 

@@ -108,9 +108,18 @@ class ComplianceRecomputeView(LoginRequiredMixin, View):
         return redirect("core:jobrun_detail", pk=run.pk)
 
 
+class StatusPageFilterSet(ComplianceAssessmentFilterSet):
+    """The page lists the statuses in force only (the API also serves superseded ones)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters.pop("superseded")
+
+
 class ComplianceStatusListView(ObjectListView):
     model = ComplianceAssessment
-    filterset_class = ComplianceAssessmentFilterSet
+    template_name = "governance/compliance_list.html"
+    filterset_class = StatusPageFilterSet
     columns = [
         Column(lambda a: a.model.name, "Model", sort="model__name", link=True),
         Column(lambda a: a.framework.short_name, "Framework", sort="framework__short_name"),
@@ -136,6 +145,7 @@ class ComplianceStatusListView(ObjectListView):
 
 class GapListView(ObjectListView):
     model = RequirementResult
+    template_name = "governance/compliance_list.html"
     filterset_class = RequirementResultFilterSet
     columns = [
         Column(lambda r: r.assessment.model.name, "Model", sort="assessment__model__name",
