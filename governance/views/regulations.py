@@ -61,7 +61,8 @@ class FrameworkDetailView(ObjectDetailView):
             "applies_when": describe_condition(version.applies_when) if version else "",
             "requirements": [{
                 "requirement": requirement,
-                "applies_when": describe_condition(requirement.applies_when),
+                "applies_when": describe_condition(requirement.applies_when)
+                if requirement.applies_when else "whenever the framework applies",
                 "checks": [evidence_check(name) or name for name in requirement.evidence_checks],
                 "gaps": gaps.get(requirement.pk, 0),
             } for requirement in requirements],
