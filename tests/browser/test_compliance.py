@@ -29,6 +29,10 @@ def eu_model(transactional_db):
     return model
 
 
+def _scroll_to(browser, selector: str) -> None:
+    browser.driver.execute_script("arguments[0].scrollIntoView();", browser.find(selector))
+
+
 def _no_serious_violations(browser) -> None:
     violations = browser.axe_violations()
     assert violations == [], format_violations(violations)
@@ -62,8 +66,7 @@ def test_officer_drills_down_to_a_gap_and_the_owner_closes_it(browser, eu_model)
     panel = browser.text('[data-testid="panel-compliance"]')
     assert "Art. 22 Automated individual decision-making" in panel
     assert "Art. 14 Human oversight" in panel
-    browser.driver.find_element(By.CSS_SELECTOR, '[data-testid="panel-compliance"]'
-                                ).location_once_scrolled_into_view
+    _scroll_to(browser, '[data-testid="panel-compliance"]')
     browser.screenshot("model-compliance-panel-gaps")
 
     # The owner follows the gap's link straight to the field and fills it in.
@@ -79,8 +82,7 @@ def test_officer_drills_down_to_a_gap_and_the_owner_closes_it(browser, eu_model)
     panel = browser.text('[data-testid="panel-compliance"]')
     assert "Art. 22" not in panel and "Art. 14" not in panel
     assert "Art. 6(1) Lawfulness of processing" in panel  # the data's legal basis is still missing
-    browser.driver.find_element(By.CSS_SELECTOR, '[data-testid="panel-compliance"]'
-                                ).location_once_scrolled_into_view
+    _scroll_to(browser, '[data-testid="panel-compliance"]')
     browser.screenshot("model-compliance-panel-after")
 
 

@@ -39,7 +39,8 @@ def test_the_full_recompute_is_scheduled():
     assert any(task == RECOMPUTE_JOB for task, _every, _kwargs in SCHEDULES.values())
 
 
-def test_the_job_recomputes_every_model_on_a_real_worker_and_again_writes_nothing(any_broker):
+@pytest.mark.usefixtures("any_broker")
+def test_the_job_recomputes_every_model_on_a_real_worker_and_again_writes_nothing():
     regulations_load()
     model, _ = eu_credit_model()
     MLModelFactory(name="another-model")

@@ -34,7 +34,7 @@ def _client(user) -> Client:
 @pytest.fixture
 def assessed(db):
     regulations_load()
-    model, dataset = eu_credit_model()
+    model, _ = eu_credit_model()
     compliance_recompute(model_ids=[model.pk], trigger="test")
     return model
 
