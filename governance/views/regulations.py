@@ -27,11 +27,8 @@ class FrameworkListView(ObjectListView):
         Column("short_name", "Framework", sort="short_name", link=True),
         Column("name", "Full name"),
         Column("jurisdiction", "Where it applies", sort="jurisdiction"),
-        Column("authority", "Issued by"),
         Column(lambda f: _current(f).label if _current(f) else "—", "Version in force"),
         Column(lambda f: len(_current(f).in_force) if _current(f) else 0, "Requirements"),
-        Column(lambda f: describe_condition(_current(f).applies_when) if _current(f) else "—",
-               "Applies to a model when"),
     ]
     default_sort = "short_name"
     title = "Regulatory frameworks"
