@@ -79,7 +79,8 @@ class RegulatoryFramework(GovernedModel):
 class FrameworkVersion(GovernedModel):
     """One version of a framework's requirement set; the current one is assessed against."""
 
-    framework = models.ForeignKey(RegulatoryFramework, on_delete=models.PROTECT,
+    # Deleting a framework takes its versions along; assessments protect those in use.
+    framework = models.ForeignKey(RegulatoryFramework, on_delete=models.CASCADE,
                                   related_name="versions")
     version = models.PositiveIntegerField(help_text="1, 2, 3… per framework.")
     label = models.CharField(max_length=200,
@@ -126,7 +127,8 @@ class RequirementQuerySet(GovernedQuerySet):
 class Requirement(GovernedModel):
     """One requirement (an article or clause) of a framework version, at one revision."""
 
-    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT,
+    # Deleting a version takes its requirements along; results protect those in use.
+    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE,
                                           related_name="requirements")
     key = models.SlugField(max_length=60, help_text="Stable identifier within the framework, "
                                                     "e.g. art-22.")

@@ -83,8 +83,7 @@ def framework_delete(*, framework: RegulatoryFramework, actor, reason: str) -> N
         if ComplianceAssessment.objects.filter(framework=framework).exists():
             raise ConflictError(f"Models were assessed against {framework}: it cannot be "
                                 "deleted, so those assessments stay readable.")
-        for version in framework.versions.all():
-            framework_version_delete(version=version, actor=actor, reason=reason)
+        # Its versions and their requirements go with it, each with its history row.
         record_delete(instance=framework, actor=actor, reason=reason)
 
 
@@ -113,9 +112,8 @@ def framework_version_delete(*, version: FrameworkVersion, actor, reason: str) -
         if framework_version_in_use(version):
             raise ConflictError(f"{version} is in use: models were assessed against it. "
                                 "Start a new version instead of deleting this one.")
-        # Later revisions first: each refers to the one it replaced.
-        for requirement in version.requirements.order_by("-revision", "-pk"):
-            record_delete(instance=requirement, actor=actor, reason=reason)
+        # Its requirements go with it (none has a later revision: revisions are only
+        # written for requirements in use), each with its history row.
         record_delete(instance=version, actor=actor, reason=reason)
 
 

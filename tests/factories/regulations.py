@@ -47,7 +47,7 @@ class RequirementFactory(factory.django.DjangoModelFactory):
         model = Requirement
 
     framework_version = factory.SubFactory(FrameworkVersionFactory)
-    key = factory.Sequence(lambda n: f"art-{n}")
+    key = factory.Sequence(lambda n: f"test-requirement-{n}")
     clause = factory.Sequence(lambda n: f"Art. {n}")
     title = "Purpose is documented"
     summary = "The model's purpose is written down."

@@ -167,7 +167,8 @@ def test_a_requirement_changed_in_the_admin_becomes_a_revision_when_in_use(offic
         "change_reason": "Wording"}, follow=True)
     assert answer.status_code == 200
     assert "saved as revision 2" in answer.content.decode()
-    revised = Requirement.objects.get(key=requirement.key, is_current=True)
+    revised = Requirement.objects.get(framework_version=requirement.framework_version,
+                                      key=requirement.key, is_current=True)
     assert (revised.revision, revised.summary) == (2, "Changed in the admin")
     requirement.refresh_from_db()
     assert requirement.summary != "Changed in the admin"
@@ -182,6 +183,17 @@ def test_a_version_in_use_is_not_deleted_in_the_admin(officer_in_admin):
     # The admin names the assessments that keep it, and deletes nothing.
     assert "Cannot delete framework version" in answer.content.decode()
     assert FrameworkVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_an_unused_version_is_deleted_in_the_admin_with_its_requirements(officer_in_admin):
+    requirement = RequirementFactory()
+    version = requirement.framework_version
+    url = reverse("admin:governance_frameworkversion_delete", args=[version.pk])
+    assert "Cannot delete" not in officer_in_admin.get(url).content.decode()
+    officer_in_admin.post(url, {"post": "yes"})
+    assert not FrameworkVersion.objects.filter(pk=version.pk).exists()
+    assert not Requirement.objects.filter(pk=requirement.pk).exists()
+    assert Requirement.history.get(id=requirement.pk, history_type="-").history_user is not None
 
 
 def test_a_bad_rule_is_a_form_error_in_the_admin(officer_in_admin):
