@@ -53,6 +53,17 @@ class RegulatoryFrameworkFilterSet(django_filters.FilterSet):
                                | Q(authority__icontains=value))
 
 
+class FrameworkVersionFilterSet(django_filters.FilterSet):
+    framework = _framework_filter("framework")
+    is_current = django_filters.BooleanFilter(label="In force")
+    ordering = django_filters.OrderingFilter(
+        fields=(("version", "version"), ("effective_date", "effective_date")), label="Sort by")
+
+    class Meta:
+        model = FrameworkVersion
+        fields: list[str] = []
+
+
 class RequirementFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search",
                                   help_text="Clause, title, summary or evidence.")

@@ -40,6 +40,7 @@ __all__ = [
     "REGULATIONS_DIR",
     "framework_create",
     "framework_delete",
+    "framework_version_create",
     "framework_version_create_next",
     "framework_version_delete",
     "framework_version_in_use",
@@ -119,12 +120,17 @@ def framework_version_delete(*, version: FrameworkVersion, actor, reason: str) -
 
 def framework_version_create_next(*, framework: RegulatoryFramework, actor, reason: str,
                                   label: str = "", notes: str = "",
-                                  effective_date: date | None = None) -> FrameworkVersion:
-    """Start the next version of `framework` from the current one's requirements; it
-    becomes current at once (the previous version stays for the assessments citing it).
+                                  effective_date: date | None = None,
+                                  applies_when: dict | None = None) -> FrameworkVersion:
+    """Start the next version of `framework` from the current one's requirements (and,
+    unless given, its applicability rule); it becomes current at once (the previous
+    version stays for the assessments citing it).
 
     Returns:
         The new version, whose requirements can be changed in place until assessed.
+
+    Raises:
+        ValidationError: field by field; nothing is written.
     """
     with transaction.atomic(), audit_context(user=actor, reason=reason):
         locked = RegulatoryFramework.objects.select_for_update().get(pk=framework.pk)
@@ -138,11 +144,20 @@ def framework_version_create_next(*, framework: RegulatoryFramework, actor, reas
             "framework": locked, "version": number,
             "label": label or f"{locked} version {number}", "notes": notes,
             "effective_date": effective_date or timezone.localdate(), "is_current": True,
-            "applies_when": previous.applies_when if previous else {}})
+            "applies_when": applies_when if applies_when is not None else (
+                previous.applies_when if previous else {})})
         if previous is not None:
             for requirement in previous.requirements.filter(is_current=True):
                 _copy_requirement(requirement, version, actor=actor, reason=reason)
     return version
+
+
+def framework_version_create(*, actor, reason: str, data: dict[str, Any]) -> FrameworkVersion:
+    """`framework_version_create_next` from a door's validated data (API)."""
+    return framework_version_create_next(
+        framework=data["framework"], actor=actor, reason=reason, label=data.get("label", ""),
+        notes=data.get("notes", ""), effective_date=data.get("effective_date"),
+        applies_when=data.get("applies_when"))
 
 
 def _copy_requirement(requirement: Requirement, version: FrameworkVersion, *, actor,

@@ -32,6 +32,16 @@ REGULATIONS_RESOURCES: list[Resource] = [
              update_payload=lambda obj, user: {"description": "Updated summary"},
              invalid_payload=lambda user: _framework_payload(code="Not a slug!"),
              invalid_field="code", max_list_queries=8),
+    # Creating one starts the framework's next version; deleting one in use is a 409.
+    Resource(name="framework-versions", route="governance-api:frameworkversion",
+             factory=FrameworkVersionFactory, writer="compliance_officer",
+             valid_payload=lambda user: {"framework": RegulatoryFrameworkFactory().code,
+                                         "label": "Amended text", "notes": "2027 amendment"},
+             update_payload=lambda obj, user: {"label": "Amended text, consolidated"},
+             invalid_payload=lambda user: {"framework": RegulatoryFrameworkFactory().code,
+                                           "label": "Amended",
+                                           "applies_when": {"fact": "colour", "in": ["red"]}},
+             invalid_field="applies_when", max_list_queries=8),
     # Changed in place until an assessment cites them, then as new revisions.
     Resource(name="requirements", route="governance-api:requirement",
              factory=RequirementFactory, writer="compliance_officer",

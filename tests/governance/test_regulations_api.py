@@ -14,6 +14,7 @@ from tests.factories import UserFactory
 from tests.factories.catalogue import MLModelFactory
 from tests.factories.regulations import (
     ComplianceAssessmentFactory,
+    FrameworkVersionFactory,
     RegulatoryFrameworkFactory,
     RequirementFactory,
     RequirementResultFactory,
@@ -21,12 +22,9 @@ from tests.factories.regulations import (
 
 pytestmark = pytest.mark.django_db
 
-READ_ROUTES = ["governance-api:regulatoryframework", "governance-api:requirement",
-               "governance-api:compliancestatus"]
-
-
 def _objects():
     return {"governance-api:regulatoryframework": RegulatoryFrameworkFactory(),
+            "governance-api:frameworkversion": FrameworkVersionFactory(),
             "governance-api:requirement": RequirementFactory(),
             "governance-api:compliancestatus": ComplianceAssessmentFactory()}
 
@@ -54,6 +52,11 @@ def test_only_compliance_officers_write_frameworks_and_requirements(writer, requ
         client.patch(reverse("governance-api:regulatoryframework-detail", args=[framework.pk]),
                      {"description": "changed"}, format="json"),
         client.delete(reverse("governance-api:regulatoryframework-detail", args=[framework.pk])),
+        client.post(reverse("governance-api:frameworkversion-list"),
+                    {"framework": framework.code, "label": "Next"}, format="json"),
+        client.patch(reverse("governance-api:frameworkversion-detail",
+                             args=[requirement.framework_version_id]),
+                     {"applies_when": {"fact": "deployed", "is": True}}, format="json"),
         client.post(reverse("governance-api:requirement-list"), {
             "framework_version": requirement.framework_version_id, "key": "k", "clause": "c",
             "title": "t", "summary": "s", "evidence": "e",
@@ -62,7 +65,7 @@ def test_only_compliance_officers_write_frameworks_and_requirements(writer, requ
                      {"title": "changed"}, format="json"),
         client.delete(reverse("governance-api:requirement-detail", args=[requirement.pk])),
     ]
-    assert [a.status_code for a in answers] == [403] * 6, [a.content for a in answers]
+    assert [a.status_code for a in answers] == [403] * 8, [a.content for a in answers]
     assert (Requirement.objects.count(), Requirement.history.count()) == before
 
 
@@ -100,12 +103,26 @@ def test_deleting_what_assessments_cite_is_409(compliance_officer, api_client_fo
     compliance_recompute(model_ids=[MLModelFactory().pk], trigger="cite it")
     client = api_client_for(compliance_officer)
     for route, obj in (("governance-api:requirement", requirement),
+                       ("governance-api:frameworkversion", requirement.framework_version),
                        ("governance-api:regulatoryframework",
                         requirement.framework_version.framework)):
         answer = client.delete(reverse(f"{route}-detail", args=[obj.pk]))
         assert answer.status_code == 409, answer.content
         assert answer.json()["error"]["code"] == "conflict"
     assert Requirement.objects.filter(pk=requirement.pk).exists()
+
+
+def test_a_new_version_through_the_api_copies_the_requirements(compliance_officer,
+                                                               api_client_for):
+    requirement = RequirementFactory()
+    framework = requirement.framework_version.framework
+    answer = api_client_for(compliance_officer).post(
+        reverse("governance-api:frameworkversion-list"),
+        {"framework": framework.code, "label": "Amended text"}, format="json")
+    assert answer.status_code == 201, answer.content
+    assert (answer.json()["version"], answer.json()["is_current"]) == (2, True)
+    new = FrameworkVersion.objects.get(pk=answer.json()["id"])
+    assert list(new.requirements.values_list("key", flat=True)) == [requirement.key]
 
 
 def test_a_bad_rule_is_a_400_naming_the_field(compliance_officer, api_client_for):

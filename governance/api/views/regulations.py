@@ -7,14 +7,19 @@ from __future__ import annotations
 from core.api.filtering import StrictFilterBackend
 from core.api.viewsets import GovernedViewSet
 from governance.api.serializers.regulations import (
+    FrameworkVersionWriteSerializer,
     RegulatoryFrameworkSerializer,
     RequirementSerializer,
 )
-from governance.filters import RegulatoryFrameworkFilterSet, RequirementFilterSet
-from governance.models import RegulatoryFramework, Requirement
+from governance.filters import (
+    FrameworkVersionFilterSet,
+    RegulatoryFrameworkFilterSet,
+    RequirementFilterSet,
+)
+from governance.models import FrameworkVersion, RegulatoryFramework, Requirement
 from governance.services import regulations
 
-__all__ = ["RegulatoryFrameworkViewSet", "RequirementViewSet"]
+__all__ = ["FrameworkVersionViewSet", "RegulatoryFrameworkViewSet", "RequirementViewSet"]
 
 
 class RegulatoryFrameworkViewSet(GovernedViewSet):
@@ -40,3 +45,17 @@ class RequirementViewSet(GovernedViewSet):
     update_service = staticmethod(regulations.requirement_update)
     delete_service = staticmethod(regulations.requirement_delete)
     instance_argument = "requirement"
+
+
+class FrameworkVersionViewSet(GovernedViewSet):
+    """Versions of each framework; creating one makes it current with the previous
+    version's requirements; one that assessments cite cannot be deleted (409)."""
+
+    queryset = FrameworkVersion.objects.select_related("framework")
+    serializer_class = FrameworkVersionWriteSerializer
+    filterset_class = FrameworkVersionFilterSet
+    filter_backends = [StrictFilterBackend]
+    create_service = staticmethod(regulations.framework_version_create)
+    update_service = staticmethod(regulations.framework_version_update)
+    delete_service = staticmethod(regulations.framework_version_delete)
+    instance_argument = "version"
