@@ -173,15 +173,13 @@ class GapListView(ObjectListView):
 # The model page's compliance panel
 # --------------------------------------------------------------------------------------
 def model_compliance_context(request: HttpRequest, model: MLModel) -> dict | None:
-    statuses = model_statuses(model)
-    rows = []
-    for status in statuses:
-        gaps = [{"result": result, "items": [
-            {**item, "how_to_close": (evidence_check(item.get("check", "")).how_to_close
-                                      if evidence_check(item.get("check", "")) else "")}
-            for item in result.missing]} for result in status.gap_results]
-        rows.append({"status": status, "gaps": gaps})
-    return {"rows": rows, "badges": STATUS_BADGES}
+    """Each framework's status of the model, with its gaps (the panel always shows, so a
+    model not assessed yet says so)."""
+    rows = [{"status": status,
+             "gaps": [{"result": result, "items": result.missing}
+                      for result in status.gap_results]}
+            for status in model_statuses(model)]
+    return {"rows": rows}
 
 
 def register_compliance_panels() -> None:

@@ -158,3 +158,9 @@ def test_the_model_page_panel_costs_the_same_for_many_frameworks(auditor):
         _client(auditor).get(reverse("inventory:mlmodel_detail", args=[model.pk]))
     panel = [q["sql"] for q in queries if "governance_" in q["sql"]]
     assert len(panel) <= 3, panel
+
+
+def test_the_home_page_counts_models_with_gaps(assessed, compliance_officer):
+    html = _client(compliance_officer).get(reverse("home")).content.decode()
+    assert "Models with compliance gaps" in html
+    assert f'{reverse("governance:status_list")}?status=gap' in html
