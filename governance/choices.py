@@ -60,3 +60,9 @@ class MinimisationOutcome(models.TextChoices):
     NEEDS_JUSTIFICATION = "needs_justification", "Needs a justification"
     NOT_ALLOWED = "not_allowed", "Not on the allowed list"
     JUSTIFIED = "justified", "Justified"
+class ComplianceOutcome(models.TextChoices):
+    """Where a model stands against a framework, or against one of its requirements."""
+
+    MET = "met", "Met"
+    GAP = "gap", "Gap"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"

@@ -3,12 +3,19 @@
 from django.urls import path
 
 from governance.views import approvals, audit, minimisation
+from governance.views.compliance import (
+    ComplianceOverviewView,
+    ComplianceRecomputeView,
+    ComplianceStatusListView,
+    GapListView,
+)
 from governance.views.reconciliation import (
     FindingDetailView,
     FindingListView,
     ListingUploadView,
     ReconciliationRunView,
 )
+from governance.views.regulations import FrameworkDetailView, FrameworkListView
 from governance.views.reports import (
     ReportDownloadView,
     ReportGenerateView,
@@ -44,4 +51,10 @@ urlpatterns = [
          name="minimisationrule_list"),
     path("minimisation-findings/", minimisation.MinimisationFindingListView.as_view(),
          name="minimisationfinding_list"),
+    path("compliance/", ComplianceOverviewView.as_view(), name="compliance"),
+    path("compliance/statuses/", ComplianceStatusListView.as_view(), name="status_list"),
+    path("compliance/gaps/", GapListView.as_view(), name="gap_list"),
+    path("compliance/recompute/", ComplianceRecomputeView.as_view(), name="compliance_recompute"),
+    path("frameworks/", FrameworkListView.as_view(), name="framework_list"),
+    path("frameworks/<int:pk>/", FrameworkDetailView.as_view(), name="framework_detail"),
 ]

@@ -306,6 +306,8 @@ class MLModelFilterSet(AssetFilterSet):
                                                  label="Licence contains")
     supplier = django_filters.CharFilter(lookup_expr="icontains", label="Supplier")
     ever_in_production = django_filters.BooleanFilter(label="Has been in production")
+    automated_decisions = django_filters.BooleanFilter(
+        label="Decides about people automatically")
     development_cost_min = django_filters.NumberFilter(field_name="development_cost",
                                                        lookup_expr="gte",
                                                        label="Development cost from (EUR)")

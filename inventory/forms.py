@@ -158,6 +158,10 @@ class MLModelForm(AssetForm):
         help_text="Which artefacts of this model the inventory tracks and versions.")
     source_url = forms.URLField(required=False, assume_scheme="https", max_length=200,
                                 label="Source URL (where it was obtained)")
+    impact_assessment_url = forms.URLField(
+        required=False, assume_scheme="https", max_length=500,
+        label="Impact assessment (link to the DPIA or AI impact assessment)",
+        help_text="Where its data protection or AI impact assessment is kept.")
     change_reason = forms.CharField(
         required=False, max_length=200, label="Why (reason for this change)",
         help_text="Kept in the history of changes, e.g. “Annual review”.")
@@ -167,6 +171,8 @@ class MLModelForm(AssetForm):
                         "risk_tier"]),
         ("Who is responsible", ["owner", "steward", "team", "confidential", "tags",
                                 "compliance_tags"]),
+        ("Decisions about people", ["automated_decisions", "human_oversight",
+                                    "impact_assessment_url"]),
         ("Where it came from (third-party and open-weights models)",
          ["origin", "supplier", "source_url", "licence", "permitted_uses", "redistribution",
           "redistribution_terms", "attribution"]),
@@ -183,6 +189,7 @@ class MLModelForm(AssetForm):
         model = MLModel
         fields = [
             "name", "purpose", "description", "domain", "purpose_category", "risk_tier",
+            "automated_decisions", "human_oversight", "impact_assessment_url",
             "owner", "steward", "team", "confidential", "compliance_tags",
             "origin", "supplier", "source_url", "licence", "permitted_uses", "redistribution",
             "redistribution_terms", "attribution",
@@ -205,6 +212,10 @@ class MLModelForm(AssetForm):
             "development_cost": "Development cost (EUR)",
             "compliance_tags": "Compliance tags",
             "domain": "Domain",
+            "automated_decisions": "Decides about people automatically",
+            "human_oversight": "Human oversight (how a person reviews or overrides it)",
+            "impact_assessment_url": "Impact assessment (link to the DPIA or AI impact "
+                                     "assessment)",
         }
         field_classes = {"input_schema": OptionalJSONField, "output_schema": OptionalJSONField}
         help_texts = {
@@ -228,6 +239,7 @@ class MLModelForm(AssetForm):
             "caveats": forms.Textarea(attrs={"rows": 2}),
             "training_environment": forms.Textarea(attrs={"rows": 2}),
             "inference_requirements": forms.Textarea(attrs={"rows": 2}),
+            "human_oversight": forms.Textarea(attrs={"rows": 2}),
             "evaluation_metrics": forms.Textarea(attrs={"rows": 2}),
             "input_schema": forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}),
             "output_schema": forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}),

@@ -293,7 +293,8 @@ class MLModelAdmin(CatalogueAdmin):
     list_display = ["name", "team", "owner", "stage", "risk_tier", "origin", "licence",
                     "classification", "confidential", "updated_at"]
     list_filter = ["stage", "risk_tier", "origin", "classification", "redistribution",
-                   "confidential", "purpose_category", "team", "compliance_tags"]
+                   "confidential", "purpose_category", "automated_decisions", "team",
+                   "compliance_tags"]
     search_fields = [*CatalogueAdmin.search_fields, "supplier", "licence", "domain"]
     filter_horizontal = ["compliance_tags"]
     inlines = [ModelVersionInline]
@@ -305,6 +306,8 @@ class MLModelAdmin(CatalogueAdmin):
                            "tags", "compliance_tags", "confidential", "tracked_artefacts",
                            "labels"]}),
         ("Ownership", {"fields": ["owner", "steward", "team"]}),
+        ("Decisions about people", {"fields": ["automated_decisions", "human_oversight",
+                                               "impact_assessment_url"]}),
         ("Risk and lifecycle", {"fields": ["risk_tier", "stage", "ever_in_production"]}),
         ("Origin and licence", {"fields": ["origin", "supplier", "source_url", "licence",
                                            "permitted_uses", "redistribution",

@@ -216,6 +216,16 @@ class MLModel(Asset):
                                  db_index=True)
     purpose_category = models.CharField(max_length=30, choices=PurposeCategory.choices,
                                         default=PurposeCategory.INTERNAL_OPERATIONS)
+    # Decisions about people without a person deciding (GDPR art. 22, EU AI Act art. 14).
+    automated_decisions = models.BooleanField(
+        default=False, db_index=True,
+        help_text="Its output decides about people (credit, hiring, claims…) without a person "
+                  "deciding each case.")
+    human_oversight = models.TextField(
+        blank=True, help_text="How a person can review, override or stop its decisions.")
+    impact_assessment_url = models.URLField(
+        blank=True, max_length=500,
+        help_text="Where its data protection or AI impact assessment is kept.")
     development_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
                                            help_text="Capitalisable development cost, in EUR.")
     classification = models.CharField(max_length=30, choices=AssetClassification.choices,

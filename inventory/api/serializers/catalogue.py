@@ -89,7 +89,9 @@ class AssetSerializer(RegistrationSerializer):
 class MLModelSerializer(AssetSerializer):
     class Meta:
         model = MLModel
-        fields = [*ASSET_FIELDS, "stage", "risk_tier", "purpose_category", "development_cost",
+        fields = [*ASSET_FIELDS, "stage", "risk_tier", "purpose_category",
+                  "automated_decisions", "human_oversight", "impact_assessment_url",
+                  "development_cost",
                   "classification", "classification_rationale", "origin", "supplier",
                   "source_url", "licence", "permitted_uses", "redistribution",
                   "redistribution_terms", "attribution", "out_of_scope_uses", "factors",
