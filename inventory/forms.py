@@ -164,7 +164,7 @@ class MLModelForm(AssetForm):
 
     SECTIONS = [
         ("What it is", ["name", "purpose", "description", "domain", "purpose_category",
-                        "risk_tier"]),
+                        "risk_tier", "business_impact"]),
         ("Who is responsible", ["owner", "steward", "team", "confidential", "tags",
                                 "compliance_tags"]),
         ("Where it came from (third-party and open-weights models)",
@@ -181,7 +181,7 @@ class MLModelForm(AssetForm):
         model = MLModel
         fields = [
             "name", "purpose", "description", "domain", "purpose_category", "risk_tier",
-            "owner", "steward", "team", "confidential", "compliance_tags",
+            "business_impact", "owner", "steward", "team", "confidential", "compliance_tags",
             "origin", "supplier", "source_url", "licence", "permitted_uses", "redistribution",
             "redistribution_terms", "attribution",
             "training_date", "training_environment", "inference_requirements",

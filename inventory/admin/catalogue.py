@@ -289,7 +289,8 @@ class MLModelAdmin(CatalogueAdmin):
     list_display = ["name", "team", "owner", "stage", "risk_tier", "origin", "licence",
                     "classification", "confidential", "updated_at"]
     list_filter = ["stage", "risk_tier", "origin", "classification", "redistribution",
-                   "confidential", "purpose_category", "team", "compliance_tags"]
+                   "confidential", "purpose_category", "business_impact", "team",
+                   "compliance_tags"]
     search_fields = [*CatalogueAdmin.search_fields, "supplier", "licence", "domain"]
     filter_horizontal = ["compliance_tags"]
     inlines = [ModelVersionInline]
@@ -300,7 +301,8 @@ class MLModelAdmin(CatalogueAdmin):
         (None, {"fields": ["name", "purpose", "description", "domain", "purpose_category",
                            "tags", "compliance_tags", "confidential", "tracked_artefacts"]}),
         ("Ownership", {"fields": ["owner", "steward", "team"]}),
-        ("Risk and lifecycle", {"fields": ["risk_tier", "stage", "ever_in_production"]}),
+        ("Risk and lifecycle", {"fields": ["risk_tier", "business_impact", "stage",
+                                           "ever_in_production"]}),
         ("Origin and licence", {"fields": ["origin", "supplier", "source_url", "licence",
                                            "permitted_uses", "redistribution",
                                            "redistribution_terms", "attribution"]}),

@@ -14,6 +14,7 @@ from inventory.choices import (
     SENSITIVE_CLASSES,
     AccessFrequency,
     AssetClassification,
+    BusinessImpact,
     ModelStage,
     Origin,
     PurposeCategory,
@@ -211,6 +212,10 @@ class MLModel(Asset):
                                  db_index=True)
     purpose_category = models.CharField(max_length=30, choices=PurposeCategory.choices,
                                         default=PurposeCategory.INTERNAL_OPERATIONS)
+    business_impact = models.CharField(
+        max_length=10, choices=BusinessImpact.choices, default=BusinessImpact.MEDIUM,
+        db_index=True, help_text="What the business loses when this model degrades; weighs "
+                                 "in the retraining priority.")
     development_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
                                            help_text="Capitalisable development cost, in EUR.")
     classification = models.CharField(max_length=30, choices=AssetClassification.choices,

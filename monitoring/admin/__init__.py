@@ -1,1 +1,7 @@
 """The monitoring app in the admin, one module per subdomain. Importing the modules registers them."""
+
+from monitoring.admin.alerts import MetricThresholdAdmin, PriorityWeightsAdmin, RetrainingAlertAdmin
+from monitoring.admin.metrics import MetricBatchAdmin, MetricRollupAdmin
+
+__all__ = ["MetricBatchAdmin", "MetricRollupAdmin", "MetricThresholdAdmin",
+           "PriorityWeightsAdmin", "RetrainingAlertAdmin"]

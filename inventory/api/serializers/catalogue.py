@@ -89,8 +89,8 @@ class AssetSerializer(RegistrationSerializer):
 class MLModelSerializer(AssetSerializer):
     class Meta:
         model = MLModel
-        fields = [*ASSET_FIELDS, "stage", "risk_tier", "purpose_category", "development_cost",
-                  "classification", "classification_rationale", "origin", "supplier",
+        fields = [*ASSET_FIELDS, "stage", "risk_tier", "purpose_category", "business_impact",
+                  "development_cost", "classification", "classification_rationale", "origin", "supplier",
                   "source_url", "licence", "permitted_uses", "redistribution",
                   "redistribution_terms", "attribution", "training_date", "input_schema",
                   "output_schema", "evaluation_metrics", "training_environment",
