@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from monitoring.models import MetricBatch, MetricRollup
 
-__all__ = ["MetricBatchSerializer", "MetricRollupSerializer", "ObservationRowSerializer"]
+__all__ = ["MetricBatchRequestSerializer", "MetricBatchSerializer", "MetricRollupSerializer",
+           "ObservationRowSerializer"]
 
 
 class ObservationRowSerializer(serializers.Serializer):
@@ -22,11 +23,20 @@ class ObservationRowSerializer(serializers.Serializer):
     source = serializers.CharField(max_length=100, required=False)
 
 
+class MetricBatchRequestSerializer(serializers.Serializer):
+    """The documented shape of a batch (OpenAPI); rows are checked by the service."""
+
+    source = serializers.CharField(max_length=100, required=False)
+    observations = ObservationRowSerializer(many=True)
+
+
 class MetricBatchSerializer(serializers.ModelSerializer):
     """A batch: `observations` in, the receipt out."""
 
+    # No per-item child field: the ingestion service checks all rows in one pass (a DRF
+    # field per row would cost more than storing them).
     observations = serializers.ListField(
-        child=serializers.JSONField(), write_only=True, allow_empty=False,
+        write_only=True, allow_empty=False,
         help_text="Up to 10,000 rows: {model_version, deployment?, name, kind?, value, "
                   "observed_at, source?}.")
     submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)

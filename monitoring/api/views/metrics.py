@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from core.api.filtering import StrictFilterBackend
 from core.api.permissions import CustodiaPermission
 from core.api.viewsets import RestrictedReadOnlyViewSet
-from monitoring.api.serializers.metrics import MetricBatchSerializer, MetricRollupSerializer
+from monitoring.api.serializers.metrics import (
+    MetricBatchRequestSerializer,
+    MetricBatchSerializer,
+    MetricRollupSerializer,
+)
 from monitoring.filters import MetricBatchFilterSet, MetricRollupFilterSet
 from monitoring.models import MetricBatch, MetricRollup
 from monitoring.services.ingestion import metric_batch_ingest
@@ -37,6 +42,7 @@ class MetricBatchViewSet(mixins.CreateModelMixin, RestrictedReadOnlyViewSet):
     permission_classes = [ReportRightPermission]
     http_method_names = ["get", "post", "head", "options"]
 
+    @extend_schema(request=MetricBatchRequestSerializer, responses=MetricBatchSerializer)
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
