@@ -2,7 +2,8 @@
 
 `metric_rollup_run` finds the hours that received observations since its last mark (the
 BRIN-indexed `created_at`), rebuilds those hours' `MetricRollup`s from the raw points and
-the days that contain them from the hourly roll-ups, then moves its mark. Rebuilding a
+the days that contain them from the hourly roll-ups (a DELETE and an INSERT … SELECT per
+week of buckets, so the aggregation never leaves the database), then moves its mark. Rebuilding a
 whole bucket makes a run idempotent (running it twice gives the same roll-ups) and takes
 late points into account; a second worker finds the job's lock row taken and skips.
 `metric_retention_run` then deletes raw points past their retention, only where the
@@ -16,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db import connection, transaction
+from django.db.models import CharField, Count, Max, Min, Sum, Value
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
@@ -32,6 +33,8 @@ RETENTION_LOCK = "metric-retention"
 _HOUR = datetime.timedelta(hours=1)
 _DAY = datetime.timedelta(days=1)
 _SERIES = ("model_version_id", "deployment_id", "name", "kind")
+# Buckets rebuilt per statement: a week of hours keeps each statement's sort small.
+CHUNK_HOURS = 168
 
 
 def job_lock(name: str) -> JobLock | None:
@@ -58,52 +61,60 @@ def metric_rollup_run(*, now: datetime.datetime | None = None,
         arrived = MetricObservation.objects.filter(created_at__lte=now)
         if lock.done_until is not None:
             arrived = arrived.filter(created_at__gt=lock.done_until - overlap)
-        hours = sorted(set(arrived.annotate(hour=_trunc("hour")).values_list("hour", flat=True)
-                           .distinct()))
-        hourly = 0
-        for position, hour in enumerate(hours, start=1):
-            hourly += _rebuild_hour(hour)
-            if progress is not None and position % 24 == 0:
-                progress(int(90 * position / len(hours)), f"{position} of {len(hours)} hours")
+        hours = sorted(set(arrived.annotate(hour=_trunc("observed_at", "hour")).order_by()
+                           .values_list("hour", flat=True).distinct()))
         days = sorted({hour.replace(hour=0) for hour in hours})
-        daily = sum(_rebuild_day(day) for day in days)
+        hourly = daily = 0
+        for done, chunk in enumerate(_chunks(hours, CHUNK_HOURS), start=1):
+            hourly += _rebuild(Granularity.HOUR, chunk)
+            if progress is not None:
+                progress(int(80 * done * CHUNK_HOURS / max(len(hours), 1)),
+                         f"{min(done * CHUNK_HOURS, len(hours))} of {len(hours)} hours")
+        for chunk in _chunks(days, CHUNK_HOURS // 24):
+            daily += _rebuild(Granularity.DAY, chunk)
         lock.done_until, lock.last_run_at = now, timezone.now()
         lock.save(update_fields=["done_until", "last_run_at"])
     return {"hours": len(hours), "days": len(days), "hourly_rows": hourly, "daily_rows": daily,
             "done_until": now.isoformat()}
 
 
-def _trunc(kind: str) -> Trunc:
-    return Trunc("observed_at", kind, tzinfo=datetime.UTC)
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
-def _rebuild_hour(hour: datetime.datetime) -> int:
-    """Replace the hourly roll-ups of `hour` with aggregates of its raw points."""
-    groups = (MetricObservation.objects.filter(observed_at__gte=hour, observed_at__lt=hour + _HOUR)
-              .order_by().values(*_SERIES)
-              .annotate(n=Count("id"), total=Sum("value"), low=Min("value"), high=Max("value")))
-    return _replace(Granularity.HOUR, hour, groups)
+def _trunc(field: str, kind: str) -> Trunc:
+    return Trunc(field, kind, tzinfo=datetime.UTC)
 
 
-def _rebuild_day(day: datetime.datetime) -> int:
-    """Replace the daily roll-ups of `day` with aggregates of its hourly roll-ups."""
-    groups = (MetricRollup.objects.filter(granularity=Granularity.HOUR, bucket_start__gte=day,
-                                          bucket_start__lt=day + _DAY)
-              .order_by().values(*_SERIES)
-              .annotate(n=Sum("count"), total=Sum("total"), low=Min("minimum"),
-                        high=Max("maximum")))
-    return _replace(Granularity.DAY, day, groups)
-
-
-def _replace(granularity: str, start: datetime.datetime, groups) -> int:
-    MetricRollup.objects.filter(granularity=granularity, bucket_start=start).delete()
-    rows = [MetricRollup(granularity=granularity, bucket_start=start,
-                         model_version_id=g["model_version_id"],
-                         deployment_id=g["deployment_id"], name=g["name"], kind=g["kind"],
-                         count=g["n"], total=g["total"], minimum=g["low"], maximum=g["high"])
-            for g in groups]
-    MetricRollup.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+def _rebuild(granularity: str, buckets: list[datetime.datetime]) -> int:
+    """Replace the roll-ups of `buckets` (hours from the raw points, days from the hourly
+    roll-ups) with one DELETE and one INSERT … SELECT: the aggregation stays in the
+    database, whatever the number of points."""
+    if granularity == Granularity.HOUR:
+        source = MetricObservation.objects.filter(
+            observed_at__gte=buckets[0], observed_at__lt=buckets[-1] + _HOUR)
+        bucket = _trunc("observed_at", "hour")
+        totals = {"n": Count("id"), "total": Sum("value"), "low": Min("value"),
+                  "high": Max("value")}
+    else:
+        source = MetricRollup.objects.filter(
+            granularity=Granularity.HOUR, bucket_start__gte=buckets[0],
+            bucket_start__lt=buckets[-1] + _DAY)
+        bucket = _trunc("bucket_start", "day")
+        totals = {"n": Sum("count"), "total": Sum("total"), "low": Min("minimum"),
+                  "high": Max("maximum")}
+    groups = (source.annotate(level=Value(granularity, output_field=CharField()),
+                              bucket=bucket)
+              .filter(bucket__in=buckets).order_by()
+              .values("level", "bucket", *_SERIES).annotate(**totals))
+    MetricRollup.objects.filter(granularity=granularity, bucket_start__in=buckets).delete()
+    select, params = groups.query.sql_with_params()
+    columns = ("granularity", "bucket_start", *_SERIES, "count", "total", "minimum", "maximum")
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {MetricRollup._meta.db_table} ({', '.join(columns)}) "
+                       f"{select}", params)
+        return cursor.rowcount
 
 
 def metric_retention_run(*, now: datetime.datetime | None = None,
