@@ -82,8 +82,9 @@ class RetrainingAlertDetailView(RestrictedViewMixin, TemplateView):
                 or (model.team_id and model.team.members.filter(pk=self.request.user.pk).exists())
                 or self.request.user.has_perm("monitoring.change_retrainingalert")),
             "chart": {"title": f"{alert.metric}, daily mean ({CHART_DAYS} days)",
-                      "x": [p["bucket_start"].date().isoformat() for p in points],
-                      "series": [{"name": "daily mean", "y": [p["mean"] for p in points]}],
+                      "traces": [{"name": "daily mean",
+                                  "x": [p["bucket_start"].date().isoformat() for p in points],
+                                  "y": [p["mean"] for p in points]}],
                       "lines": [{"name": "threshold", "y": alert.limit}] + (
                           [{"name": "baseline", "y": alert.baseline}]
                           if alert.baseline is not None else [])},

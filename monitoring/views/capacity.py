@@ -27,7 +27,8 @@ class CapacityFilterForm(forms.Form):
     segment = forms.ChoiceField(required=False, label="Customer segment")
     kind = forms.ChoiceField(required=False, label="What", choices=[("", "Latency, resources "
                              "and load")] + [(k.value, k.label) for k in CAPACITY_KINDS])
-    days = forms.TypedChoiceField(required=False, coerce=int, empty_value=30, label="Period",
+    days = forms.TypedChoiceField(required=False, coerce=int, empty_value=30, initial=30,
+                                  label="Period",
                                   choices=[(7, "7 days"), (30, "30 days"), (90, "90 days"),
                                            (365, "1 year")])
 

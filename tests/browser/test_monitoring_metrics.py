@@ -16,6 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from core.roles import Role
 from inventory.choices import BusinessImpact, ModelStage, RiskTier
 from monitoring.choices import Granularity
+from monitoring.models import MetricThreshold
 from monitoring.services.alerts import degradation_run
 from tests.browser.conftest import format_violations
 from tests.factories import UserFactory
@@ -33,6 +34,11 @@ def _plots_drawn(browser, count: int) -> None:
 
 
 def _monitored_estate():
+    # Browser tests flush the database between tests: the tier default is made here.
+    MetricThreshold.objects.get_or_create(
+        model=None, risk_tier=RiskTier.HIGH, metric="auc",
+        defaults={"direction": "below", "limit": 0.7, "baseline_tolerance": 0.05,
+                  "decay_after_days": 14})
     owner = UserFactory(username="amara", roles=[Role.MODEL_OWNER], email="amara@example.org")
     team = TeamFactory(slug="credit-risk", name="Credit risk", members=[owner])
     model = MLModelFactory(name="credit-default-xgb", team=team, owner=owner,
@@ -108,6 +114,8 @@ def test_compliance_officer_reads_capacity_and_priority(browser):
     browser.screenshot("priority-chart")
     rows = browser.driver.find_elements(By.CSS_SELECTOR, "[data-testid=priority-table] tbody tr")
     assert rows[0].text.startswith("1 credit-default-xgb")
+    assert rows[0].find_element(By.CSS_SELECTOR, ".badge").text == "1"
     assert len(rows) == 3
+    assert browser.horizontal_overflow() == 0
     violations = browser.axe_violations()
     assert violations == [], format_violations(violations)

@@ -73,7 +73,7 @@ def test_alert_detail_explains_charts_and_lets_the_owner_acknowledge(client, cre
     client.force_login(credit["owner"])
     page = client.get(url).content.decode()
     chart = embedded_json(page, "alert-chart")
-    assert chart["series"][0]["y"] == pytest.approx([0.8, 0.78, 0.7, 0.66])
+    assert chart["traces"][0]["y"] == pytest.approx([0.8, 0.78, 0.7, 0.66])
     assert [line["name"] for line in chart["lines"]] == ["threshold", "baseline"]
     response = client.post(url, {"note": "Retraining on Q1 data"})
     assert response.status_code == 302

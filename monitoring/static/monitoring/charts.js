@@ -5,7 +5,8 @@
   if (typeof Plotly === "undefined") { return; }
   var layoutBase = {margin: {t: 36, r: 16, b: 48, l: 56}, height: 320,
                     legend: {orientation: "h", y: -0.25}, font: {size: 12}};
-  var config = {displaylogo: false, responsive: true};
+  // No toolbar: it covered the titles; dragging still zooms and a double click resets.
+  var config = {displaylogo: false, responsive: true, displayModeBar: false};
 
   function read(id) {
     var node = document.getElementById(id);
@@ -22,7 +23,8 @@
     });
     var annotations = (chart.lines || []).map(function (line) {
       return {xref: "paper", x: 1, y: line.y, xanchor: "right", yanchor: "bottom",
-              text: line.name + " " + line.y, showarrow: false, font: {size: 11}};
+              text: line.name + " " + Number(line.y.toPrecision(4)), showarrow: false,
+              font: {size: 11}};
     });
     Plotly.newPlot(target, traces, Object.assign({}, layoutBase, {
       title: {text: chart.title, font: {size: 14}}, shapes: shapes, annotations: annotations,
