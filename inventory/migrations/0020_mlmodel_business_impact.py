@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalmlmodel',
             name='business_impact',
-            field=models.CharField(choices=[('low', 'Low — an inconvenience'), ('medium', 'Medium — noticeable cost or service loss'), ('high', 'High — material revenue, customer or regulatory impact'), ('critical', 'Critical — core business decisions depend on it')], db_index=True, default='medium', help_text='What the business loses when this model degrades; weighs in the retraining priority.', max_length=10),
+            field=models.CharField(blank=True, choices=[('low', 'Low — an inconvenience'), ('medium', 'Medium — noticeable cost or service loss'), ('high', 'High — material revenue, customer or regulatory impact'), ('critical', 'Critical — core business decisions depend on it')], db_index=True, default='medium', help_text='What the business loses when this model degrades; weighs in the retraining priority. Not declared: medium.', max_length=10),
         ),
         migrations.AddField(
             model_name='mlmodel',
             name='business_impact',
-            field=models.CharField(choices=[('low', 'Low — an inconvenience'), ('medium', 'Medium — noticeable cost or service loss'), ('high', 'High — material revenue, customer or regulatory impact'), ('critical', 'Critical — core business decisions depend on it')], db_index=True, default='medium', help_text='What the business loses when this model degrades; weighs in the retraining priority.', max_length=10),
+            field=models.CharField(blank=True, choices=[('low', 'Low — an inconvenience'), ('medium', 'Medium — noticeable cost or service loss'), ('high', 'High — material revenue, customer or regulatory impact'), ('critical', 'Critical — core business decisions depend on it')], db_index=True, default='medium', help_text='What the business loses when this model degrades; weighs in the retraining priority. Not declared: medium.', max_length=10),
         ),
     ]

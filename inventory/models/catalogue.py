@@ -212,10 +212,13 @@ class MLModel(Asset):
                                  db_index=True)
     purpose_category = models.CharField(max_length=30, choices=PurposeCategory.choices,
                                         default=PurposeCategory.INTERNAL_OPERATIONS)
+    # Blank on a form or payload means "not declared yet": `clean()` stores the default, so
+    # clients that predate the field keep working.
     business_impact = models.CharField(
         max_length=10, choices=BusinessImpact.choices, default=BusinessImpact.MEDIUM,
-        db_index=True, help_text="What the business loses when this model degrades; weighs "
-                                 "in the retraining priority.")
+        blank=True, db_index=True,
+        help_text="What the business loses when this model degrades; weighs in the "
+                  "retraining priority. Not declared: medium.")
     development_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
                                            help_text="Capitalisable development cost, in EUR.")
     classification = models.CharField(max_length=30, choices=AssetClassification.choices,
@@ -290,6 +293,8 @@ class MLModel(Asset):
         return super().delete(*args, **kwargs)
 
     def save(self, *args, **kwargs) -> None:
+        if not self.business_impact:
+            self.business_impact = BusinessImpact.MEDIUM
         # Once in production, always "has been in production": deletion stays refused.
         if self.stage == ModelStage.PRODUCTION and not self.ever_in_production:
             self.ever_in_production = True

@@ -182,7 +182,7 @@ def test_each_part_of_the_score_is_shown(ranked, compliance_officer):
     credit = rows["credit-default-xgb"]  # high risk, medium impact, a quarter of the usage
     assert (credit.usage, credit.impact, credit.risk, credit.decay) == (25.0, 50, 75, 50.0)
     assert credit.open_alerts == 1
-    # Default weights 1, 1, 1, 2: (25 + 50 + 75 + 2 × 50) / 5.
+    # Default weights 1, 1, 1, 2: (25 + 50 + 75 + 2 * 50) / 5.
     assert credit.score == pytest.approx(50.0)
     assert rows["churn-predict-gbm"].usage == 100.0
     assert rows["fraud-detect-nn"].score == pytest.approx(40.0)
@@ -229,7 +229,7 @@ def test_priority_api_is_refused_and_constant_in_queries(api_client_for, ranked,
     client = api_client_for(compliance_officer)
     with django_assert_max_num_queries(12) as few:
         assert client.get(url).json()["count"] == 3
-    for i in range(6):
+    for _ in range(6):
         version = ModelVersionFactory(model=MLModelFactory(stage=ModelStage.PRODUCTION),
                                       stage=ModelStage.PRODUCTION)
         RetrainingAlertFactory(model_version=version)
