@@ -15,6 +15,9 @@ A flat roll-up column and a growing raw column are the point.
         .venv/bin/python benchmarks/metric_rollups.py --rows 10000000 --steps 4
 
 The database named in DATABASE_URL is dropped and recreated first (PostgreSQL only).
+`--measure-only` instead times the reads again on the database a previous run left, after
+`VACUUM ANALYZE` of the roll-up table (what autovacuum does in service: each roll-up run
+replaces the buckets it touched, leaving dead rows until then).
 """
 
 from __future__ import annotations
@@ -168,10 +171,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000, help="Raw rows at the end.")
     parser.add_argument("--steps", type=int, default=4, help="Sizes measured on the way.")
     parser.add_argument("--models", type=int, default=50)
+    parser.add_argument("--measure-only", action="store_true",
+                        help="Re-time the reads on the database a previous run left.")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it is dropped and recreated).")
+    if args.measure_only:
+        measure_existing()
+        return
     recreate_database(url)
     setup_django()
     from inventory.models import MetricObservation
@@ -194,6 +202,25 @@ def main() -> None:
               f"{seeded:>7.1f} {rolled:>9.1f} {rate:>14,.0f} {numbers['series_rollup_ms']:>18.1f} "
               f"{numbers['degradation_query_ms']:>15.1f} {numbers['capacity_all_models_ms']:>12.1f} "
               f"{numbers['series_raw_ms']:>15.1f}", flush=True)
+
+
+def measure_existing() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from inventory.models import MetricObservation, ModelVersion
+    from monitoring.models import MetricRollup
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE monitoring_metricrollup")
+    versions = list(ModelVersion.objects.order_by("pk").values_list("pk", flat=True))
+    numbers = measure(versions, get_user_model().objects.get(username="bench"))
+    print(f"{MetricObservation.objects.count():,} raw rows, {MetricRollup.objects.count():,} "
+          "roll-ups (vacuumed): " + ", ".join(f"{k} {v:.1f}" for k, v in numbers.items()))
 
 
 if __name__ == "__main__":
