@@ -10,6 +10,8 @@ model's owner, which resolves itself when the metric recovers. An alert open for
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -101,6 +103,8 @@ class MetricThreshold(GovernedModel):
         if not self.model_id and not self.risk_tier:
             raise ValidationError({"risk_tier": ["Choose the risk tier this default applies "
                                                  "to, or a model."]})
+        if self.limit is not None and not math.isfinite(self.limit):
+            raise ValidationError({"limit": ["A finite number."]})
         if self.baseline_tolerance is not None and not 0 < self.baseline_tolerance < 10:
             raise ValidationError({"baseline_tolerance": [
                 "A positive fraction, e.g. 0.05 for 5 % worse than the baseline."]})

@@ -31,6 +31,7 @@ from core.audit import audit_context
 from core.models import JobRun
 from core.permissions import user_can
 from inventory.choices import DecayDirection
+from inventory.models import ModelVersion
 from inventory.services.deprecation import DecaySignal
 from monitoring.choices import ACTIVE_ALERT_STATUSES, AlertStatus, BreachKind, Granularity
 from monitoring.models import MetricRollup, MetricThreshold, RetrainingAlert
@@ -168,18 +169,19 @@ def degradation_run(*, now: datetime.datetime | None = None,
         active = {(a.model_version_id, a.metric): a for a in
                   RetrainingAlert.objects.active().select_for_update()
                   .select_related("model_version__model")}
+        new_breaches = {e.model_version_id for e in evaluations if e.breach is not None
+                        and (e.model_version_id, e.metric) not in active}
+        versions = ModelVersion.objects.select_related("model").in_bulk(new_breaches)
         opened, refreshed, resolved = [], [], []
-        checked = set()
         for evaluation in evaluations:
             key = (evaluation.model_version_id, evaluation.metric)
-            checked.add(key)
             alert = active.get(key)
             if evaluation.breach is None:
                 if alert is not None:
                     _resolve(alert, evaluation, now)
                     resolved.append(alert.pk)
             elif alert is None:
-                created = _open(evaluation, now)
+                created = _open(evaluation, versions[evaluation.model_version_id], now)
                 if created is not None:
                     opened.append(created.pk)
             else:
@@ -196,11 +198,10 @@ def _fields_from(evaluation: Evaluation) -> dict[str, Any]:
             "threshold_id": evaluation.threshold_id}
 
 
-def _open(evaluation: Evaluation, now: datetime.datetime) -> RetrainingAlert | None:
+def _open(evaluation: Evaluation, version: ModelVersion,
+          now: datetime.datetime) -> RetrainingAlert | None:
     from core.services.jobs import task_enqueue
-    from inventory.models import ModelVersion
 
-    version = ModelVersion.objects.select_related("model").get(pk=evaluation.model_version_id)
     alert = RetrainingAlert(model_version=version, metric=evaluation.metric,
                             owner=version.model.owner, opened_at=now, last_seen_at=now,
                             **_fields_from(evaluation))

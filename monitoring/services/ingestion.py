@@ -16,6 +16,7 @@ checks (`inventory.services.deployments`).
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ __all__ = ["metric_batch_ingest"]
 _FIELDS = frozenset({"model_version", "deployment", "name", "kind", "value", "observed_at",
                      "source"})
 _REQUIRED = ("model_version", "name", "value", "observed_at")
+MAX_ID = 2**63 - 1  # ids beyond the database's bigint are no record's
 _COPY_COLUMNS = ("model_version_id", "deployment_id", "name", "kind", "value", "observed_at",
                  "source", "created_at")
 
@@ -147,15 +149,15 @@ def _row_problems(raw: Any, kinds: frozenset[str]) -> dict[str, list[str]]:
         problems["deployment"] = ["The id of a deployment (a whole number), or null."]
     name = raw.get("name")
     if "name" not in problems and (not isinstance(name, str) or not name.strip()
-                                   or len(name.strip()) > 60):
+                                   or len(name.strip()) > 60 or "\x00" in name):
         problems["name"] = ["A metric name of 1 to 60 characters, e.g. auc or p99_ms."]
     if raw.get("kind") not in (None, "") and raw.get("kind") not in kinds:
         problems["kind"] = [f"Choose one of: {', '.join(sorted(kinds))}."]
     value = raw.get("value")
-    if "value" not in problems and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if "value" not in problems and not _is_finite_number(value):
         problems["value"] = ["A finite number."]
     source = raw.get("source")
-    if source is not None and not isinstance(source, str):
+    if source is not None and (not isinstance(source, str) or "\x00" in source):
         problems["source"] = ["Text, e.g. the monitor's name."]
     return problems
 
@@ -163,7 +165,16 @@ def _row_problems(raw: Any, kinds: frozenset[str]) -> dict[str, list[str]]:
 def _is_id(value: Any, *, required: bool) -> bool:
     if value is None:
         return not required
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def _is_finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _parse_time(value: Any) -> datetime.datetime | None:

@@ -67,6 +67,9 @@ def test_a_batch_with_one_bad_row_stores_nothing_and_names_the_row(credit, api_c
 @pytest.mark.parametrize(("change", "field", "words"), [
     ({"value": float("inf")}, "value", "finite"),
     ({"value": True}, "value", "finite"),
+    ({"value": 10**400}, "value", "finite"),
+    ({"name": "auc\x00"}, "name", "1 to 60"),
+    ({"model_version": 2**63}, "model_version", "whole number"),
     ({"name": ""}, "name", "required"),
     ({"name": "x" * 61}, "name", "1 to 60"),
     ({"kind": "mood"}, "kind", "Choose one of"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.api.serializers import GovernedSerializer
+from core.permissions import restrict_queryset
+from inventory.models import MLModel
 from monitoring.models import MetricThreshold, RetrainingAlert
 
 __all__ = [
@@ -17,6 +19,14 @@ __all__ = [
 
 class MetricThresholdSerializer(GovernedSerializer):
     model_name = serializers.CharField(source="model.name", read_only=True, default=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A threshold may name only a model the writer can see (an unseen one is "invalid").
+        request = self.context.get("request")
+        if request is not None and "model" in self.fields:
+            self.fields["model"].queryset = restrict_queryset(MLModel.objects.all(),
+                                                              request.user, "view")
 
     class Meta:
         model = MetricThreshold
