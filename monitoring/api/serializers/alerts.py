@@ -12,13 +12,15 @@ from monitoring.models import MetricThreshold, RetrainingAlert
 __all__ = [
     "AcknowledgeSerializer",
     "MetricThresholdSerializer",
+    "PriorityListSerializer",
     "PriorityRowSerializer",
     "RetrainingAlertSerializer",
 ]
 
 
 class MetricThresholdSerializer(GovernedSerializer):
-    model_name = serializers.CharField(source="model.name", read_only=True, default=None)
+    model_name = serializers.CharField(source="model.name", read_only=True, default=None,
+                                       allow_null=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,3 +74,8 @@ class PriorityRowSerializer(serializers.Serializer):
     decay = serializers.FloatField(help_text="Worst active alert's degradation, 0 to 100.")
     degradation = serializers.FloatField()
     open_alerts = serializers.IntegerField()
+
+
+class PriorityListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = PriorityRowSerializer(many=True)

@@ -15,6 +15,7 @@ from inventory.models import MLModel
 from monitoring.api.serializers.alerts import (
     AcknowledgeSerializer,
     MetricThresholdSerializer,
+    PriorityListSerializer,
     PriorityRowSerializer,
     RetrainingAlertSerializer,
 )
@@ -72,7 +73,7 @@ class RetrainingPriorityView(APIView):
     permission_classes = [CustodiaPermission]
     queryset = MLModel.objects.all()
 
-    @extend_schema(responses=PriorityRowSerializer(many=True))
+    @extend_schema(responses=PriorityListSerializer)
     def get(self, request):
         rows = retraining_priorities(user=request.user)
         return Response({"count": len(rows),
