@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, FloatField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -132,6 +132,16 @@ def degradation_evaluations(*, now: datetime.datetime | None = None) -> list[Eva
     """Every (version, metric) with recent roll-ups and a threshold in force — one query."""
     now = now or timezone.now()
     since = now - datetime.timedelta(hours=settings.CUSTODIA_DEGRADATION_WINDOW_HOURS)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The planner's cost estimate of the correlated subqueries triggers JIT
+            # compilation, which costs ten times the query itself (benchmarks/metric_rollups.py).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        return _evaluations(since, now)
+
+
+def _evaluations(since: datetime.datetime, now: datetime.datetime) -> list[Evaluation]:
     rows = (MetricRollup.objects
             .filter(granularity=Granularity.HOUR, bucket_start__gte=since, bucket_start__lte=now)
             .order_by().values("model_version", "name",
