@@ -181,6 +181,25 @@ CUSTODIA_WEBHOOK_BACKOFF_MAX_SECONDS = env.int("CUSTODIA_WEBHOOK_BACKOFF_MAX_SEC
 CUSTODIA_IDEMPOTENCY_KEEP_DAYS = env.int("CUSTODIA_IDEMPOTENCY_KEEP_DAYS", default=7)
 # Metric observations: how far in the future `observed_at` may be (the reporter's clock skew).
 CUSTODIA_METRIC_CLOCK_SKEW_SECONDS = env.int("CUSTODIA_METRIC_CLOCK_SKEW_SECONDS", default=300)
+
+# --------------------------------------------------------------------------------------
+# Monitoring: metric ingestion, roll-ups, degradation alerts
+# --------------------------------------------------------------------------------------
+# Most observations one batch call may carry.
+CUSTODIA_METRIC_BATCH_MAX_ROWS = env.int("CUSTODIA_METRIC_BATCH_MAX_ROWS", default=10_000)
+# Days raw observations are kept (their hourly and daily roll-ups stay).
+CUSTODIA_METRIC_RAW_RETENTION_DAYS = env.int("CUSTODIA_METRIC_RAW_RETENTION_DAYS", default=90)
+# Days hourly roll-ups are kept (daily roll-ups stay).
+CUSTODIA_METRIC_HOURLY_RETENTION_DAYS = env.int("CUSTODIA_METRIC_HOURLY_RETENTION_DAYS",
+                                                default=400)
+# Seconds the roll-up job looks back before its last mark, for rows whose transaction
+# committed after the previous run had started.
+CUSTODIA_METRIC_ROLLUP_OVERLAP_SECONDS = env.int("CUSTODIA_METRIC_ROLLUP_OVERLAP_SECONDS",
+                                                 default=600)
+# Hours of hourly roll-ups whose mean the degradation check compares with the thresholds.
+CUSTODIA_DEGRADATION_WINDOW_HOURS = env.int("CUSTODIA_DEGRADATION_WINDOW_HOURS", default=24)
+# Days at the start of a version's life whose mean is its own baseline.
+CUSTODIA_DEGRADATION_BASELINE_DAYS = env.int("CUSTODIA_DEGRADATION_BASELINE_DAYS", default=7)
 # A deployment reported for a version whose stage may not run there: "refuse" (409) or
 # "record" (kept with the status "unauthorised", counted on the home dashboard).
 CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS = env.str("CUSTODIA_UNDEPLOYABLE_DEPLOYMENTS",

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 
 from core.choices import AccessAction, JobStatus
 from core.models import AccessEvent, JobRun, PermissionDenial
 
-__all__ = ["AccessEventFilterSet", "JobRunFilterSet", "PermissionDenialFilterSet"]
+__all__ = ["MAX_ID", "AccessEventFilterSet", "JobRunFilterSet", "PermissionDenialFilterSet",
+           "id_filter"]
+
+# The largest id a database integer column holds: larger numbers are refused with a 400
+# rather than sent to the database.
+MAX_ID = 2**63 - 1
+
+
+def id_filter(field_name: str, label: str, *, hidden: bool = False) -> django_filters.NumberFilter:
+    """A filter by record id, for the API and for links that drill down (`hidden`: not
+    shown on the pages, where nobody types an id; the link that set it keeps it)."""
+    return django_filters.NumberFilter(field_name=field_name, label=label, min_value=1,
+                                       max_value=MAX_ID, decimal_places=0,
+                                       widget=forms.HiddenInput if hidden else None)
 
 
 class JobRunFilterSet(django_filters.FilterSet):

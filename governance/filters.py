@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from core.choices import AuditAction, AuditEventKind
+from core.filters import id_filter
 from core.models import AuditEvent
 from governance.choices import (
     ApprovalStatus,
@@ -138,18 +139,9 @@ class AuditEventFilterSet(django_filters.FilterSet):
         return queryset.filter(content_type=content_type) if content_type else queryset.none()
 
 
-MAX_ID = 2**63 - 1
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _id_filter(field_name: str, label: str, *,
-               hidden: bool = False) -> django_filters.NumberFilter:
-    """A record id, for the API and for links that drill down (`hidden`: not shown on the
-    pages, where nobody types an id; the link that set it keeps it in the form)."""
-    # Ids within the database's integer range: anything else is a 400, not an overflow.
-    return django_filters.NumberFilter(field_name=field_name, label=label, min_value=1,
-                                       max_value=MAX_ID, decimal_places=0,
-                                       widget=forms.HiddenInput if hidden else None)
 
 
 class FindingFilterSet(django_filters.FilterSet):
@@ -159,9 +151,9 @@ class FindingFilterSet(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.all(), label="Owner",
         to_field_name="username")
-    owner_id = _id_filter("owner_id", "Owner id")
-    model = _id_filter("model_id", "Model id")
-    model_version = _id_filter("model_version_id", "Model version id")
+    owner_id = id_filter("owner_id", "Owner id")
+    model = id_filter("model_id", "Model id")
+    model_version = id_filter("model_version_id", "Model version id")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt",
                                            label="Due before", widget=DATE_INPUT)
@@ -214,7 +206,7 @@ class ReportFilterSet(django_filters.FilterSet):
     template = django_filters.ChoiceFilter(choices=_template_choices, label="Report")
     file_format = django_filters.MultipleChoiceFilter(field_name="format", choices=ReportFormat.choices,
                                                       label="Format")
-    schedule = _id_filter("schedule_id", "Schedule id")
+    schedule = id_filter("schedule_id", "Schedule id")
     generated_after = django_filters.DateFilter(field_name="generated_at", lookup_expr="date__gte",
                                                 label="Generated on or after",
                                                 widget=DATE_INPUT)
@@ -240,8 +232,8 @@ class ApprovalRequestFilterSet(django_filters.FilterSet):
                                       empty_label="All requests")
     status = django_filters.MultipleChoiceFilter(choices=ApprovalStatus.choices, label="Status")
     to_stage = django_filters.ChoiceFilter(choices=GatedStage.choices, label="Into stage")
-    model_version = _id_filter("model_version_id", "Model version id")
-    model = _id_filter("model_version__model_id", "Model id")
+    model_version = id_filter("model_version_id", "Model version id")
+    model = id_filter("model_version__model_id", "Model id")
     q = django_filters.CharFilter(method="filter_q", label="Search")
     ordering = django_filters.OrderingFilter(
         fields=(("created_at", "created"), ("due_at", "due"), ("status", "status")),
@@ -357,7 +349,7 @@ class ComplianceAssessmentFilterSet(django_filters.FilterSet):
     framework = _framework_filter("framework")
     status = django_filters.MultipleChoiceFilter(choices=ComplianceOutcome.choices,
                                                  label="Status")
-    model = _id_filter("model_id", "Model id", hidden=True)
+    model = id_filter("model_id", "Model id", hidden=True)
     model_name = django_filters.CharFilter(field_name="model__name", lookup_expr="icontains",
                                            label="Model name contains")
     risk_tier = django_filters.MultipleChoiceFilter(field_name="model__risk_tier",
@@ -392,8 +384,8 @@ class RequirementResultFilterSet(django_filters.FilterSet):
     """The gaps in force (results of current assessments), filtered for drill-down."""
 
     framework = _framework_filter("assessment__framework")
-    requirement = _id_filter("requirement_id", "Requirement id", hidden=True)
-    model = _id_filter("assessment__model_id", "Model id", hidden=True)
+    requirement = id_filter("requirement_id", "Requirement id", hidden=True)
+    model = id_filter("assessment__model_id", "Model id", hidden=True)
     model_name = django_filters.CharFilter(field_name="assessment__model__name",
                                            lookup_expr="icontains", label="Model name contains")
     risk_tier = django_filters.MultipleChoiceFilter(field_name="assessment__model__risk_tier",

@@ -38,6 +38,15 @@ class RiskTier(models.TextChoices):
     CRITICAL = "critical", "Critical"
 
 
+class BusinessImpact(models.TextChoices):
+    """What the business loses when the model degrades (declared by its owner)."""
+
+    LOW = "low", "Low — an inconvenience"
+    MEDIUM = "medium", "Medium — noticeable cost or service loss"
+    HIGH = "high", "High — material revenue, customer or regulatory impact"
+    CRITICAL = "critical", "Critical — core business decisions depend on it"
+
+
 class AssetClassification(models.TextChoices):
     DIGITAL_INVENTORY = "digital_inventory", "Digital inventory"
     INTELLECTUAL_PROPERTY = "intellectual_property", "Intellectual property (intangible asset)"

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 
 from inventory.choices import (
     AssetClassification,
+    BusinessImpact,
     DeploymentEnvironment,
     DeploymentStatus,
     ModelStage,
@@ -298,6 +299,8 @@ class MLModelFilterSet(AssetFilterSet):
         choices=AssetClassification.choices, label="Accounting classification")
     purpose_category = django_filters.MultipleChoiceFilter(
         choices=PurposeCategory.choices, label="Purpose category")
+    business_impact = django_filters.MultipleChoiceFilter(
+        choices=BusinessImpact.choices, label="Business impact")
     redistribution = django_filters.MultipleChoiceFilter(
         choices=Redistribution.choices, label="Redistribution")
     licence = django_filters.CharFilter(lookup_expr="iexact", label="Licence (SPDX)",

@@ -168,7 +168,7 @@ class MLModelForm(AssetForm):
 
     SECTIONS = [
         ("What it is", ["name", "purpose", "description", "domain", "purpose_category",
-                        "risk_tier"]),
+                        "risk_tier", "business_impact"]),
         ("Who is responsible", ["owner", "steward", "team", "confidential", "tags",
                                 "compliance_tags"]),
         ("Decisions about people", ["automated_decisions", "human_oversight",
@@ -190,7 +190,7 @@ class MLModelForm(AssetForm):
         fields = [
             "name", "purpose", "description", "domain", "purpose_category", "risk_tier",
             "automated_decisions", "human_oversight", "impact_assessment_url",
-            "owner", "steward", "team", "confidential", "compliance_tags",
+            "business_impact", "owner", "steward", "team", "confidential", "compliance_tags",
             "origin", "supplier", "source_url", "licence", "permitted_uses", "redistribution",
             "redistribution_terms", "attribution",
             "out_of_scope_uses", "factors", "ethical_considerations", "caveats",

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import django_filters
 
-from inventory.choices import DeploymentEnvironment, RiskTier
+from core.filters import id_filter
+from inventory.choices import DeploymentEnvironment, MetricKind, RiskTier
 from monitoring.choices import (
+    AlertStatus,
+    BreachKind,
     CostCategory,
     CostScope,
     DeploymentEventKind,
     DeploymentEventOutcome,
+    Granularity,
     HealthFindingStatus,
     HealthProblem,
 )
-from monitoring.models import CostRecord, DeploymentEvent, HealthFinding, MonitoringRequirement
+from monitoring.models import (
+    CostRecord,
+    DeploymentEvent,
+    HealthFinding,
+    MetricBatch,
+    MetricRollup,
+    MetricThreshold,
+    MonitoringRequirement,
+    RetrainingAlert,
+)
 
 __all__ = ["CostRecordFilterSet", "DeploymentEventFilterSet", "HealthFindingFilterSet",
-           "MonitoringRequirementFilterSet", "for_pages"]
+           "MetricBatchFilterSet", "MetricRollupFilterSet", "MetricThresholdFilterSet",
+           "MonitoringRequirementFilterSet", "RetrainingAlertFilterSet", "for_pages"]
 
 # Filters by record id, for automation: pages leave them out (a person picks by name).
 ID_FILTERS = ("model_version", "deployment", "model")
@@ -96,3 +110,82 @@ class CostRecordFilterSet(django_filters.FilterSet):
     class Meta:
         model = CostRecord
         fields = ["month", "scope", "category", "project", "reference"]
+
+
+class MetricRollupFilterSet(django_filters.FilterSet):
+    granularity = django_filters.ChoiceFilter(choices=Granularity.choices, label="Granularity")
+    kind = django_filters.MultipleChoiceFilter(choices=MetricKind.choices, label="Kind")
+    name = django_filters.CharFilter(label="Metric name")
+    model = id_filter("model_version__model_id", "Model id")
+    model_version = id_filter("model_version_id", "Model version id")
+    deployment = id_filter("deployment_id", "Deployment id")
+    region = django_filters.CharFilter(field_name="deployment__region", label="Region")
+    segment = django_filters.CharFilter(field_name="deployment__segment", label="Segment")
+    since = django_filters.IsoDateTimeFilter(field_name="bucket_start", lookup_expr="gte",
+                                             label="From (bucket start)")
+    until = django_filters.IsoDateTimeFilter(field_name="bucket_start", lookup_expr="lt",
+                                             label="Until (bucket start, exclusive)")
+    ordering = django_filters.OrderingFilter(fields=(("bucket_start", "bucket_start"),
+                                                     ("name", "name")), label="Sort by")
+
+    class Meta:
+        model = MetricRollup
+        fields: list[str] = []
+
+
+class MetricBatchFilterSet(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
+                                             label="Received from")
+    source = django_filters.CharFilter(label="Source")
+    ordering = django_filters.OrderingFilter(fields=(("created_at", "created"),),
+                                             label="Sort by")
+
+    class Meta:
+        model = MetricBatch
+        fields: list[str] = []
+
+
+class MetricThresholdFilterSet(django_filters.FilterSet):
+    metric = django_filters.CharFilter(label="Metric")
+    model = id_filter("model_id", "Model id")
+    risk_tier = django_filters.MultipleChoiceFilter(choices=RiskTier.choices,
+                                                    label="Risk tier (defaults)")
+    active = django_filters.BooleanFilter(label="Active")
+    q = django_filters.CharFilter(method="search", label="Search")
+    ordering = django_filters.OrderingFilter(fields=(("metric", "metric"),
+                                                     ("model__name", "model")), label="Sort by")
+
+    class Meta:
+        model = MetricThreshold
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(metric__icontains=value) | queryset.filter(
+            model__name__icontains=value)
+
+
+class RetrainingAlertFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=AlertStatus.choices, label="Status")
+    breach = django_filters.MultipleChoiceFilter(choices=BreachKind.choices, label="Breach")
+    metric = django_filters.CharFilter(label="Metric")
+    model = id_filter("model_version__model_id", "Model id")
+    model_version = id_filter("model_version_id", "Model version id")
+    mine = django_filters.BooleanFilter(method="only_mine", label="Only my models")
+    q = django_filters.CharFilter(method="search", label="Search")
+    ordering = django_filters.OrderingFilter(
+        fields=(("opened_at", "opened"), ("degradation", "degradation"), ("metric", "metric")),
+        label="Sort by")
+
+    class Meta:
+        model = RetrainingAlert
+        fields: list[str] = []
+
+    def only_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.filter(model_version__model__owner=user)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(model_version__model__name__icontains=value) | queryset.filter(
+            metric__icontains=value)

@@ -293,7 +293,8 @@ class MLModelAdmin(CatalogueAdmin):
     list_display = ["name", "team", "owner", "stage", "risk_tier", "origin", "licence",
                     "classification", "confidential", "updated_at"]
     list_filter = ["stage", "risk_tier", "origin", "classification", "redistribution",
-                   "confidential", "purpose_category", "automated_decisions", "team",
+                   "confidential", "purpose_category", "automated_decisions", "business_impact",
+                   "team",
                    "compliance_tags"]
     search_fields = [*CatalogueAdmin.search_fields, "supplier", "licence", "domain"]
     filter_horizontal = ["compliance_tags"]
@@ -308,7 +309,8 @@ class MLModelAdmin(CatalogueAdmin):
         ("Ownership", {"fields": ["owner", "steward", "team"]}),
         ("Decisions about people", {"fields": ["automated_decisions", "human_oversight",
                                                "impact_assessment_url"]}),
-        ("Risk and lifecycle", {"fields": ["risk_tier", "stage", "ever_in_production"]}),
+        ("Risk and lifecycle", {"fields": ["risk_tier", "business_impact", "stage",
+                                           "ever_in_production"]}),
         ("Origin and licence", {"fields": ["origin", "supplier", "source_url", "licence",
                                            "permitted_uses", "redistribution",
                                            "redistribution_terms", "attribution"]}),

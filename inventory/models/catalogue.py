@@ -14,6 +14,7 @@ from inventory.choices import (
     SENSITIVE_CLASSES,
     AccessFrequency,
     AssetClassification,
+    BusinessImpact,
     ModelStage,
     Origin,
     PurposeCategory,
@@ -226,6 +227,14 @@ class MLModel(Asset):
     impact_assessment_url = models.URLField(
         blank=True, max_length=500,
         help_text="Where its data protection or AI impact assessment is kept.")
+
+    # Blank on a form or payload means "not declared yet": `clean()` stores the default, so
+    # clients that predate the field keep working.
+    business_impact = models.CharField(
+        max_length=10, choices=BusinessImpact.choices, default=BusinessImpact.MEDIUM,
+        blank=True, db_index=True,
+        help_text="What the business loses when this model degrades; weighs in the "
+                  "retraining priority. Not declared: medium.")
     development_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
                                            help_text="Capitalisable development cost, in EUR.")
     classification = models.CharField(max_length=30, choices=AssetClassification.choices,
@@ -322,6 +331,8 @@ class MLModel(Asset):
         return super().delete(*args, **kwargs)
 
     def save(self, *args, **kwargs) -> None:
+        if not self.business_impact:
+            self.business_impact = BusinessImpact.MEDIUM
         # Once in production, always "has been in production": deletion stays refused.
         if self.stage == ModelStage.PRODUCTION and not self.ever_in_production:
             self.ever_in_production = True

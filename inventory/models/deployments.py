@@ -9,9 +9,13 @@ trigger reads them.
 
 from __future__ import annotations
 
+import math
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from core.models.governed import GovernedModel, GovernedQuerySet
 from inventory.choices import DeploymentEnvironment, DeploymentStatus, MetricKind, ModelStage
@@ -26,6 +30,8 @@ __all__ = [
     "DeploymentQuerySet",
     "MetricObservation",
     "MetricObservationQuerySet",
+    "observation_problems",
+    "observed_at_limit",
 ]
 
 
@@ -118,6 +124,33 @@ class Deployment(GovernedModel):
 # --------------------------------------------------------------------------------------
 # Metric observations
 # --------------------------------------------------------------------------------------
+def observed_at_limit() -> datetime:
+    """The latest `observed_at` accepted now: the server's clock plus the reporter's skew.
+
+    A future observation would outlive every real one in "latest value" reads (the decay
+    trigger, coverage checks); only the reporter's clock skew is tolerated.
+    """
+    return timezone.now() + timedelta(seconds=settings.CUSTODIA_METRIC_CLOCK_SKEW_SECONDS)
+
+
+def observation_problems(*, value: float | None, observed_at: datetime | None,
+                         latest_allowed: datetime) -> dict[str, list[str]]:
+    """The per-value rules of an observation, as field → messages (empty: valid).
+
+    One place for them: `MetricObservation.clean()` runs them for a single row, and the
+    batch ingestion runs them over thousands of rows without a query per row.
+    """
+    problems: dict[str, list[str]] = {}
+    if value is not None and (isinstance(value, bool) or not math.isfinite(value)):
+        problems["value"] = ["A metric value is a finite number."]
+    if observed_at is not None and observed_at > latest_allowed:
+        skew = settings.CUSTODIA_METRIC_CLOCK_SKEW_SECONDS
+        problems["observed_at"] = [
+            "An observation cannot be in the future (more than "
+            f"{skew} seconds ahead of the server's clock)."]
+    return problems
+
+
 class MetricObservationQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("model_version", "model_version__model", "deployment")
@@ -134,9 +167,13 @@ class MetricObservation(models.Model):
     kind = models.CharField(max_length=20, choices=MetricKind.choices,
                             default=MetricKind.PERFORMANCE)
     value = models.FloatField()
+    # The B-tree serves newest-first pages and the retention cut; the composite index below
+    # serves "latest value per version and metric".
     observed_at = models.DateTimeField(db_index=True)
     source = models.CharField(max_length=100, blank=True,
                               help_text="Who measured it: pipeline, monitor, person.")
+    # Rows are appended in `created_at` order, so on PostgreSQL a BRIN index on it (a few
+    # pages for hundreds of millions of rows) finds what arrived since the last roll-up.
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MetricObservationQuerySet.as_manager()
@@ -150,23 +187,10 @@ class MetricObservation(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        import math
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        errors: dict[str, list[str]] = {}
-        if self.value is not None and not math.isfinite(self.value):
-            errors["value"] = ["A metric value is a finite number."]
-        # A future observation would outlive every real one in "latest value" reads (the
-        # decay trigger); only the reporter's clock skew is tolerated.
-        skew = timedelta(seconds=settings.CUSTODIA_METRIC_CLOCK_SKEW_SECONDS)
-        if self.observed_at is not None and self.observed_at > timezone.now() + skew:
-            errors["observed_at"] = [
-                "An observation cannot be in the future (more than "
-                f"{int(skew.total_seconds())} seconds ahead of the server's clock)."]
-        if errors:
-            raise ValidationError(errors)
+        problems = observation_problems(value=self.value, observed_at=self.observed_at,
+                                        latest_allowed=observed_at_limit())
+        if problems:
+            raise ValidationError(problems)
 
     @classmethod
     def restrict_visibility(cls, queryset, user, action: str):

@@ -18,6 +18,10 @@ Each finding goes through two steps, never in the same run:
    names the job (`job:<name>:<run id>`) as the actor. A notice whose trigger no longer
    holds (the metric recovered, the date was moved) is cancelled.
 
+Higher apps feed the performance-decay trigger through `register_decay_source`: a source
+returns `DecaySignal`s (a production version and why it decays, e.g. monitoring's open
+retraining alerts); each becomes a finding with the same notice-then-change steps.
+
 A dry run reports what would be notified, changed and cancelled, and writes nothing.
 Safe to run twice and on two workers at once: each version is worked under
 `select_for_update(skip_locked=True)`, and a database constraint allows one open notice
@@ -27,6 +31,7 @@ per version, trigger and target stage.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +51,9 @@ from inventory.models import (
 )
 
 __all__ = [
+    "DecaySignal",
     "Finding",
+    "decay_sources",
     "deprecation_findings",
     "deprecation_notice_send",
     "deprecation_rule_create",
@@ -56,6 +63,7 @@ __all__ = [
     "deprecation_schedule_create",
     "deprecation_schedule_delete",
     "deprecation_schedule_update",
+    "register_decay_source",
 ]
 
 NOTIFY_TASK = "inventory.deprecation_notify"
@@ -83,6 +91,29 @@ class Finding:
                 "due_on": self.due_on.isoformat(), "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class DecaySignal:
+    """A decay reported by another app: version `model_version_id` decays, because `reason`."""
+
+    model_version_id: int
+    reason: str
+    notice_days: int = 14
+
+
+DecaySource = Callable[[datetime.date], Iterable[DecaySignal]]
+_DECAY_SOURCES: dict[str, DecaySource] = {}
+
+
+def register_decay_source(source: DecaySource, *, name: str) -> None:
+    """Let a higher app feed the performance-decay trigger (called from its `ready()`);
+    registering the same name again replaces the source."""
+    _DECAY_SOURCES[name] = source
+
+
+def decay_sources() -> dict[str, DecaySource]:
+    return dict(_DECAY_SOURCES)
+
+
 def _allowed(version: ModelVersion, target: str) -> bool:
     from inventory.services.versions import allowed_transitions
 
@@ -106,7 +137,23 @@ def _decay_findings(today: datetime.date) -> list[Finding]:
                     target_stage=ModelStage.DEPRECATED, due_on=today,
                     notice_days=rule.notice_days, rule=rule,
                     reason=f"Performance decay: {rule.describe()}; latest values {latest}."))
-    return findings
+    return findings + _signalled_decay_findings(today, {f.version.pk for f in findings})
+
+
+def _signalled_decay_findings(today: datetime.date, found: set[int]) -> list[Finding]:
+    """Findings from the registered decay sources, for production versions not found yet."""
+    signals: dict[int, DecaySignal] = {}
+    for source in _DECAY_SOURCES.values():
+        for signal in source(today):
+            if signal.model_version_id not in found:
+                signals.setdefault(signal.model_version_id, signal)
+    versions = ModelVersion.objects.filter(pk__in=signals, stage=ModelStage.PRODUCTION
+                                           ).select_related("model")
+    return [Finding(version=version, trigger=TriggerKind.PERFORMANCE_DECAY,
+                    target_stage=ModelStage.DEPRECATED, due_on=today,
+                    notice_days=signals[version.pk].notice_days,
+                    reason=f"Performance decay: {signals[version.pk].reason}")
+            for version in versions]
 
 
 def _schedule_findings(today: datetime.date) -> list[Finding]:

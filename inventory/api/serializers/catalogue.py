@@ -89,7 +89,7 @@ class AssetSerializer(RegistrationSerializer):
 class MLModelSerializer(AssetSerializer):
     class Meta:
         model = MLModel
-        fields = [*ASSET_FIELDS, "stage", "risk_tier", "purpose_category",
+        fields = [*ASSET_FIELDS, "stage", "risk_tier", "purpose_category", "business_impact",
                   "automated_decisions", "human_oversight", "impact_assessment_url",
                   "development_cost",
                   "classification", "classification_rationale", "origin", "supplier",
