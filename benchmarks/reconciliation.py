@@ -19,36 +19,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _support import recreate_database, setup_django
+
 TARGET_SECONDS = 60
 
 
-def recreate_database(url: str) -> None:
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
-
-
-def setup_django(held_root: Path) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ["CUSTODIA_ARTIFACT_ROOT"] = str(held_root)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(models: int, held_root: Path) -> dict:
@@ -131,7 +111,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it is dropped and recreated).")
     recreate_database(url)
     with tempfile.TemporaryDirectory(prefix="custodia-bench-held-") as held:
-        setup_django(Path(held))
+        setup_django(CUSTODIA_ARTIFACT_ROOT=str(Path(held)))
         from django.conf import settings
 
         settings.DEBUG = True  # count queries
