@@ -86,12 +86,12 @@ class CapacityView(RestrictedViewMixin, TemplateView):
 
 
 def _cost_chart(costs) -> dict:
-    """Cost per 1,000 requests month by month, a line per model."""
+    """Cost per 1,000 requests month by month, a bar per model."""
     traces: dict[str, dict] = {}
     for row in costs:
         if row.is_model_total and row.cost_per_thousand is not None:
             trace = traces.setdefault(row.model, {"name": row.model, "x": [], "y": []})
-            trace["x"].append(row.month.isoformat())
+            trace["x"].append(f"{row.month:%Y-%m}")
             trace["y"].append(float(row.cost_per_thousand))
     return {"id": "chart-load-cost", "traces": list(traces.values()),
             "title": f"Cost per 1,000 requests ({settings.CUSTODIA_COST_CURRENCY})"}

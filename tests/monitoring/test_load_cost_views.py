@@ -91,6 +91,7 @@ def test_the_page_shows_table_chart_and_csv(client, march):
     chart = embedded_json(page, "chart-load-cost")
     assert {t["name"]: t["y"] for t in chart["traces"]} == {
         "credit-default-xgb": [185.5], "fraud-card-gbm": [40.0]}
+    assert chart["traces"][0]["x"] == ["2026-03"]
     export = client.get(reverse("monitoring:capacity"), {"export": "csv"}).content.decode()
     rows = list(csv.reader(io.StringIO(export)))
     start = rows.index(["month", "model", "region", "segment", "requests", "cost",
