@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 
 from django import forms
+from django.conf import settings
 from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 from core.exports import csv_safe
+from core.permissions import user_has_any_permission
 from core.views.generic import RestrictedViewMixin
 from inventory.choices import MetricKind
-from monitoring.models import MetricRollup, PriorityWeights, RetrainingAlert
+from monitoring.models import CostRecord, MetricRollup, PriorityWeights, RetrainingAlert
 from monitoring.selectors.capacity import CAPACITY_KINDS, capacity_choices, capacity_series
+from monitoring.selectors.load_cost import load_vs_cost
 from monitoring.selectors.priority import retraining_priorities
 
 __all__ = ["CapacityView", "RetrainingPriorityView"]
@@ -58,9 +61,13 @@ class CapacityView(RestrictedViewMixin, TemplateView):
                                  region=filters.get("region", ""),
                                  segment=filters.get("segment", ""),
                                  kind=filters.get("kind", ""))
+        # Costs only for those who may read the cost report; others see load alone.
+        costs = (load_vs_cost(user=request.user, model_id=filters.get("model"))
+                 if user_has_any_permission(request.user, "view", CostRecord) else None)
         if request.GET.get("export") == "csv":
-            return _capacity_csv(series)
-        return self.render_to_response(self.get_context_data(form=form, series=series))
+            return _capacity_csv(series, costs or [])
+        return self.render_to_response(self.get_context_data(form=form, series=series,
+                                                             costs=costs))
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -71,8 +78,23 @@ class CapacityView(RestrictedViewMixin, TemplateView):
             "rows": [_projection_row(s) for s in series],
             "projection_days": PROJECTION_DAYS,
             "query": self.request.GET.urlencode(),
+            "costs": kwargs["costs"],
+            "cost_chart": _cost_chart(kwargs["costs"] or []),
+            "currency": settings.CUSTODIA_COST_CURRENCY,
         })
         return context
+
+
+def _cost_chart(costs) -> dict:
+    """Cost per 1,000 requests month by month, a bar per model."""
+    traces: dict[str, dict] = {}
+    for row in costs:
+        if row.is_model_total and row.cost_per_thousand is not None:
+            trace = traces.setdefault(row.model, {"name": row.model, "x": [], "y": []})
+            trace["x"].append(f"{row.month:%Y-%m}")
+            trace["y"].append(float(row.cost_per_thousand))
+    return {"id": "chart-load-cost", "traces": list(traces.values()),
+            "title": f"Cost per 1,000 requests ({settings.CUSTODIA_COST_CURRENCY})"}
 
 
 def _charts(series) -> list[dict]:
@@ -95,7 +117,7 @@ def _projection_row(entry) -> dict:
                             for days in PROJECTION_DAYS]}
 
 
-def _capacity_csv(series) -> HttpResponse:
+def _capacity_csv(series, costs) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capacity.csv"'
     writer = csv.writer(response)
@@ -105,6 +127,15 @@ def _capacity_csv(series) -> HttpResponse:
             writer.writerow([csv_safe(entry.model), csv_safe(entry.metric), entry.kind,
                              csv_safe(entry.region), csv_safe(entry.segment), day.isoformat(),
                              f"{value:.6g}", f"{peak:.6g}"])
+    if costs:
+        # Load vs cost follows, after an empty line, with its own header.
+        writer.writerow([])
+        writer.writerow(["month", "model", "region", "segment", "requests", "cost",
+                         "shared_cost_part", "cost_per_1000_requests"])
+        for row in costs:
+            writer.writerow([f"{row.month:%Y-%m}", csv_safe(row.model), csv_safe(row.region),
+                             csv_safe(row.segment), f"{row.requests:.0f}", row.cost,
+                             row.shared, row.cost_per_thousand or ""])
     return response
 
 

@@ -6,6 +6,7 @@ accessibility violation; every page is kept as a screenshot."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -15,12 +16,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from core.roles import Role
 from inventory.choices import BusinessImpact, ModelStage, RiskTier
-from monitoring.choices import Granularity
+from monitoring.choices import CostScope, Granularity
 from monitoring.models import MetricThreshold
 from monitoring.services.alerts import degradation_run
 from tests.browser.conftest import format_violations
 from tests.factories import UserFactory
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory, TeamFactory
+from tests.factories.fleet import CostRecordFactory
 from tests.factories.lifecycle import DeploymentFactory
 from tests.factories.metrics import MetricRollupFactory
 from tests.monitoring.metric_data import daily
@@ -71,6 +73,11 @@ def _monitored_estate():
             stage=ModelStage.PRODUCTION)
         daily(other, "requests", "usage", [usage] * 21, per_day=1)
     degradation_run()
+    # Costs of a month inside the 21 days of usage: credit billed per deployment.
+    month = (timezone.now() - datetime.timedelta(days=10)).date().replace(day=1)
+    for deployment, amount in zip(places, ("5400.00", "2100.00", "900.00"), strict=True):
+        CostRecordFactory(scope=CostScope.DEPLOYMENT, model=model, deployment=deployment,
+                          month=month, amount=Decimal(amount))
     return model
 
 
@@ -103,6 +110,12 @@ def test_compliance_officer_reads_capacity_and_priority(browser):
     assert browser.console_errors() == []
     violations = browser.axe_violations()
     assert violations == [], format_violations(violations)
+
+    browser.driver.find_element(By.ID, "load-cost").location_once_scrolled_into_view  # noqa: B018
+    _plots_drawn(browser, 4)
+    browser.screenshot("capacity-load-cost")
+    costs = browser.text("[data-testid=capacity-load-cost]")
+    assert "credit-default-xgb" in costs and "5,400.00" in costs and "smb" in costs
 
     browser.open(reverse("monitoring:capacity") + "?region=us-east-1&kind=latency",
                  "capacity-us-latency")

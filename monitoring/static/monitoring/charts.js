@@ -1,5 +1,6 @@
 // Draws the monitoring charts from JSON embedded in the page (json_script): line charts of
-// daily series with optional horizontal reference lines, and stacked bars of score parts.
+// daily series with optional horizontal reference lines, grouped bars per period, and
+// stacked bars of score parts.
 (function () {
   "use strict";
   if (typeof Plotly === "undefined") { return; }
@@ -41,6 +42,20 @@
       xaxis: {title: {text: "score (0–100)"}, range: [0, 100]}}), config);
   }
 
+  // Grouped bars over named periods (e.g. months), a bar per trace in each period.
+  function groupedBars(target, chart) {
+    var traces = chart.traces.map(function (t) {
+      return {type: "bar", name: t.name, x: t.x, y: t.y};
+    });
+    Plotly.newPlot(target, traces, Object.assign({}, layoutBase, {
+      title: {text: chart.title, font: {size: 14}}, barmode: "group",
+      xaxis: {type: "category"}}), config);
+  }
+
+  document.querySelectorAll("[data-bar-chart]").forEach(function (target) {
+    var chart = read(target.getAttribute("data-bar-chart"));
+    if (chart && chart.traces.length) { groupedBars(target, chart); }
+  });
   document.querySelectorAll("[data-line-chart]").forEach(function (target) {
     var chart = read(target.getAttribute("data-line-chart"));
     if (chart) { lineChart(target, chart); }
