@@ -245,3 +245,26 @@ def test_approvals_log_refuses_bad_parameters_per_field(stores, compliance_offic
                         actor=compliance_officer)
     assert field in error.value.message_dict
     assert not Report.objects.exists()
+
+
+def test_reports_page_offers_both_and_refuses_a_missing_framework(stores, client,
+                                                                   compliance_officer,
+                                                                   mapping) -> None:
+    from django.urls import reverse
+
+    client.force_login(compliance_officer)
+    page = client.get(reverse("governance:report_list")).content.decode()
+    assert "Regulatory mapping and gaps" in page and "Approvals log" in page
+    url = reverse("governance:report_generate", args=["regulatory-mapping"])
+    form = client.get(url).content.decode()
+    assert "MGA" in form and f'value="{mapping["framework"].pk}"' in form
+    assert "Credit risk" in form
+    refused = client.post(url, {"format": "csv", "generate": "1"})
+    assert refused.status_code == 400 and "This field is required" in refused.content.decode()
+    assert not Report.objects.exists()
+    done = client.post(url, {"frameworks": [mapping["framework"].pk], "format": "csv",
+                             "generate": "1"})
+    assert done.status_code == 302
+    assert Report.objects.get().parameters == {"frameworks": [mapping["framework"].pk]}
+    approvals = reverse("governance:report_generate", args=["approvals-log"])
+    assert client.get(approvals).status_code == 200
