@@ -83,7 +83,8 @@ class GovernanceConfig(AppConfig):
         register_menu_item(MenuItem("Governance", "Reports", "governance:report_list",
                                     "governance.view_report",
                                     "Inventory register, audit extract, findings, risk register, "
-                                    "Annex IV packs: generate, schedule, download"))
+                                    "Annex IV packs, regulatory mapping, approvals log: "
+                                    "generate, schedule, download"))
 
     @staticmethod
     def _ready_approvals_and_minimisation() -> None:
@@ -104,6 +105,9 @@ class GovernanceConfig(AppConfig):
         SCHEDULES["Approvals: close expired promotion requests"] = (EXPIRE_JOB,
                                                                     timedelta(hours=1), {})
         register_approval_views()
+        from governance.selectors.approvals import register_approvals_log_report
+
+        register_approvals_log_report()
 
 
 def _register_compliance() -> None:
@@ -150,6 +154,9 @@ def _register_compliance() -> None:
         attention=True,
     ))
     register_compliance_panels()
+    from governance.selectors.compliance import register_regulatory_mapping_report
+
+    register_regulatory_mapping_report()
 
 
 def _models_with_gaps(user):

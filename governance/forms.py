@@ -9,17 +9,20 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from governance.choices import FindingKind, FindingStatus, RealitySourceKind
-from governance.models import ReportSchedule, SchedulePeriod
+from governance.models import RegulatoryFramework, ReportSchedule, SchedulePeriod
 from inventory.choices import ModelStage, RiskTier
-from inventory.models import MLModel
+from inventory.models import MLModel, Team
 
 __all__ = [
     "AnnexIVParametersForm",
+    "ApprovalsLogParametersForm",
     "AuditExtractParametersForm",
     "FindingWorkForm",
     "FindingsParametersForm",
     "InventoryParametersForm",
+    "PeriodParametersForm",
     "RealityListingUploadForm",
+    "RegulatoryMappingParametersForm",
     "ReportParametersForm",
     "ReportScheduleForm",
     "ReviewRecordForm",
@@ -59,7 +62,9 @@ class InventoryParametersForm(ReportParametersForm):
                                       help_text="None ticked: every stage.")
 
 
-class AuditExtractParametersForm(ReportParametersForm):
+class PeriodParametersForm(ReportParametersForm):
+    """A period of at most a year, both days included."""
+
     start = forms.DateField(widget=DATE_INPUT, label="From (inclusive)")
     end = forms.DateField(widget=DATE_INPUT, label="To (inclusive)")
 
@@ -74,6 +79,29 @@ class AuditExtractParametersForm(ReportParametersForm):
             elif (end - start) > timedelta(days=self.MAX_DAYS):
                 self.add_error("end", f"A period covers at most {self.MAX_DAYS} days.")
         return data
+
+
+class AuditExtractParametersForm(PeriodParametersForm):
+    """The period of the audit-trail extract."""
+
+
+class ApprovalsLogParametersForm(PeriodParametersForm):
+    risk_tier = forms.MultipleChoiceField(choices=RiskTier.choices, required=False,
+                                          widget=CHECKBOXES, label="Risk tiers",
+                                          help_text="None ticked: every tier.")
+
+
+class RegulatoryMappingParametersForm(ReportParametersForm):
+    frameworks = forms.ModelMultipleChoiceField(
+        queryset=RegulatoryFramework.objects.none(), widget=CHECKBOXES,
+        help_text="Frameworks with a version in force.")
+    team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False,
+                                  help_text="Empty: the models of every team.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["frameworks"].queryset = RegulatoryFramework.objects.filter(
+            versions__is_current=True).order_by("short_name")
 
 
 class FindingsParametersForm(ReportParametersForm):

@@ -1,32 +1,35 @@
-"""The one source of audit-trail entries for reports: every history row of every governed
-record and every access event in a period, newest first.
+"""The one source of audit-trail entries for reports: the tamper-evident audit log
+(`core.models.AuditEvent`), the same entries the audit trail page lists and
+`verify_audit_chain` checks, newest first.
 
-Reports read entries only through `audit_entries`, so the source can change (for example to
-a single append-only audit log) without touching a report.
+Reports read entries only through `audit_entries`, so every extract shows exactly what the
+chain covers, with each entry's number and hash.
 """
 
 from __future__ import annotations
 
-import heapq
+import json
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 
-from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 
-from core.models import AccessEvent
-from core.models.governed import GovernedModel
+from core.choices import AuditAction, AuditEventKind
+from core.models import AuditEvent
 
 __all__ = ["AuditEntry", "audit_entries"]
 
-_CHANGE_WORDS = {"+": "created", "~": "changed", "-": "deleted"}
+_ACTION_WORDS = {value: label.lower() for value, label in AuditAction.choices}
 
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One thing that happened to a record: when, who, what, to which record, and why."""
+    """One entry of the log: its place in the chain, when, who, what, to which record, why."""
 
+    seq: int
+    entry_hash: str
     at: datetime
+    is_change: bool
     actor: str
     action: str
     record_type: str
@@ -35,47 +38,35 @@ class AuditEntry:
 
 
 def audit_entries(start: datetime, end: datetime, *, limit: int) -> tuple[list[AuditEntry], bool]:
-    """Entries with `start <= time < end`, newest first, at most `limit` of them.
+    """Entries with `start <= time < end`, newest first, at most `limit` of them (one query).
 
     Returns:
         The entries, and whether more existed than `limit`.
     """
-    streams = [_history_entries(model, start, end, limit) for model in _governed_models()]
-    streams.append(_access_entries(start, end, limit))
-    merged = heapq.merge(*streams, key=lambda entry: entry.at, reverse=True)
-    entries = list(islice(merged, limit + 1))
-    return entries[:limit], len(entries) > limit
+    rows = list(AuditEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+                .order_by("-seq")
+                .values("seq", "entry_hash", "occurred_at", "kind", "action", "content_type_id",
+                        "object_id", "object_repr", "actor", "reason", "data")[:limit + 1])
+    return [_entry(row) for row in rows[:limit]], len(rows) > limit
 
 
-def _governed_models() -> list[type[GovernedModel]]:
-    return [model for model in apps.get_models()
-            if issubclass(model, GovernedModel) and hasattr(model, "history")]
+def _entry(row: dict) -> AuditEntry:
+    is_change = row["kind"] == AuditEventKind.HISTORY
+    reason, page = row["reason"], ""
+    if not is_change and row["data"]:
+        # An access entry's "why" is the search or filter it ran, kept in its details.
+        details = json.loads(row["data"])
+        reason, page = details.get("query") or "", details.get("path") or ""
+    return AuditEntry(
+        seq=row["seq"], entry_hash=row["entry_hash"], at=row["occurred_at"],
+        is_change=is_change, actor=row["actor"] or "system",
+        action=_ACTION_WORDS.get(row["action"], row["action"]),
+        record_type=_record_type(row["content_type_id"]),
+        record=row["object_repr"] or row["object_id"] or page or "—", reason=reason)
 
 
-def _history_entries(model, start, end, limit: int):
-    history = model.history.model
-    label = model._meta.verbose_name
-    named = "name" in {f.name for f in model._meta.concrete_fields}
-    fields = ["history_date", "history_actor", "history_type", "history_change_reason", "id",
-              *(["name"] if named else [])]
-    rows = (history.objects.filter(history_date__gte=start, history_date__lt=end)
-            .order_by("-history_date", "-history_id").values(*fields)[:limit])
-    for row in rows.iterator(chunk_size=2000):
-        yield AuditEntry(
-            at=row["history_date"], actor=row["history_actor"] or "system",
-            action=_CHANGE_WORDS.get(row["history_type"], row["history_type"]),
-            record_type=label,
-            record=row["name"] if named and row.get("name") else f"{label} #{row['id']}",
-            reason=row["history_change_reason"] or "")
-
-
-def _access_entries(start, end, limit: int):
-    rows = (AccessEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
-            .order_by("-occurred_at", "-id").select_related("content_type")[:limit])
-    for event in rows.iterator(chunk_size=2000):
-        record_type = (event.content_type.model_class()._meta.verbose_name
-                       if event.content_type and event.content_type.model_class() else "page")
-        yield AuditEntry(at=event.occurred_at, actor=event.actor,
-                         action=event.get_action_display().lower(), record_type=record_type,
-                         record=event.object_repr or event.path,
-                         reason=event.query)
+def _record_type(content_type_id: int | None) -> str:
+    if content_type_id is None:
+        return "page"
+    model = ContentType.objects.get_for_id(content_type_id).model_class()  # cached per process
+    return str(model._meta.verbose_name) if model else "removed record type"

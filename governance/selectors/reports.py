@@ -91,22 +91,22 @@ def build_audit_extract(parameters: dict, user) -> ReportContent:
     start = _day_start(parameters["start"])
     end = _day_start(parameters["end"]) + timedelta(days=1)
     entries, truncated = audit_entries(start, end, limit=AUDIT_EXTRACT_LIMIT)
-    rows = [[timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action,
-             e.record_type, e.record, e.reason] for e in entries]
-    notes = [f"Period: {parameters['start']} to {parameters['end']} inclusive."]
+    rows = [[e.seq, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action,
+             e.record_type, e.record, e.reason, e.entry_hash] for e in entries]
+    changes = sum(1 for e in entries if e.is_change)
+    notes = [f"Period: {parameters['start']} to {parameters['end']} inclusive.",
+             "Entries of the tamper-evident audit log: each entry's hash covers its content "
+             "and the previous entry's hash, so the chain can be verified entry by entry."]
     if truncated:
         notes.append(f"Only the newest {AUDIT_EXTRACT_LIMIT:,} entries are listed: choose a "
                      "shorter period for the rest.")
     return ReportContent(
         title=f"Audit-trail extract {parameters['start']} to {parameters['end']}",
-        figures=[("Entries", len(rows)),
-                 ("Changes", sum(1 for e in entries if e.action in ("created", "changed",
-                                                                    "deleted"))),
-                 ("Reads, downloads and exports", sum(1 for e in entries if e.action not in (
-                     "created", "changed", "deleted")))],
+        figures=[("Entries", len(rows)), ("Changes", changes),
+                 ("Reads, downloads and exports", len(rows) - changes)],
         tables=[ReportTable("Entries, newest first",
-                            ["When", "Who", "Action", "Record type", "Record", "Reason or query"],
-                            rows)],
+                            ["Entry", "When", "Who", "Action", "Record type", "Record",
+                             "Reason or query", "Entry hash (SHA-256)"], rows)],
         notes=notes)
 
 
@@ -295,9 +295,10 @@ def register_builtin_report_templates() -> None:
                        "origin and review dates.", build_inventory_register,
                        InventoryParametersForm, "inventory.view_mlmodel"),
         ReportTemplate("audit-extract", "Audit-trail extract",
-                       "Every change to a governed record and every read, download and "
-                       "export in a period, with who, when and why.", build_audit_extract,
-                       AuditExtractParametersForm, "core.view_accessevent"),
+                       "Every entry of the tamper-evident audit log in a period: each change "
+                       "to a governed record and each read, download and export, with who, "
+                       "when, why, and the entry's number and hash.", build_audit_extract,
+                       AuditExtractParametersForm, "core.view_auditevent"),
         ReportTemplate("findings", "Reconciliation findings",
                        "What is running or stored without approval, models nobody owns and "
                        "overdue reviews, with owners and due dates.", build_findings,

@@ -24,7 +24,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -159,7 +159,7 @@ def _json_safe(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Model):
         return value.pk
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple, QuerySet)):  # a queryset: a multiple-choice field
         return [_json_safe(v) for v in value]
     return value
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,12 +121,14 @@ class ReportGenerateView(LoginRequiredMixin, View):
         }, status=status)
 
 
+# ModelMultipleChoiceField is not a MultipleChoiceField subclass.
+MULTIPLE_FIELDS = (django_forms.MultipleChoiceField, django_forms.ModelMultipleChoiceField)
+
+
 def _raw(form) -> dict:
     """The submitted parameters as the template's form reads them (lists for multiple
     choices), for the service, which validates them again."""
-    from django import forms
-
-    return {name: form.data.getlist(name) if isinstance(field, forms.MultipleChoiceField)
+    return {name: form.data.getlist(name) if isinstance(field, MULTIPLE_FIELDS)
             else form.data.get(name) for name, field in form.fields.items()
             if form.data.get(name)}
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
-from core.models import AccessEvent
+from core.models import AccessEvent, AuditEvent
+from core.services.audit_chain import audit_chain_verify
 from governance.models import Report, ReportSchedule
 from governance.selectors.reports import ANNEX_IV_SECTIONS
 from governance.services.reports import (
@@ -162,11 +163,48 @@ def test_findings_and_risk_register_and_audit_extract(stores, compliance_officer
                                   actor=compliance_officer)).decode()
     row = next(r for r in csv.reader(io.StringIO(risk)) if "pricing-elasticity" in r)
     assert row[0] == "Critical" and row[8] == "1"
+
+
+def test_audit_extract_lists_the_chained_audit_log_with_entry_numbers_and_hashes(
+        stores, compliance_officer, risk_officer) -> None:
+    MLModelFactory(name="pricing-elasticity", risk_tier=RiskTier.CRITICAL)
     today = timezone.localdate()
-    extract = _bytes(report_generate(template_key="audit-extract", parameters={
-        "start": str(today - datetime.timedelta(days=1)), "end": str(today)}, format="csv",
-        actor=compliance_officer)).decode()
-    assert "pricing-elasticity" in extract and "created" in extract
+    period = {"start": str(today - datetime.timedelta(days=1)), "end": str(today)}
+    events = list(AuditEvent.objects.filter(
+        occurred_at__gte=timezone.now() - datetime.timedelta(days=2)).order_by("-seq"))
+    assert events, "creating a model appends to the audit log"
+    rows = list(csv.reader(io.StringIO(_bytes(report_generate(
+        template_key="audit-extract", parameters=period, format="csv",
+        actor=compliance_officer)).decode())))
+    assert rows[0] == ["Entry", "When", "Who", "Action", "Record type", "Record",
+                       "Reason or query", "Entry hash (SHA-256)"]
+    # Exactly the log's entries, newest first, each with its number and hash.
+    assert [(int(r[0]), r[7]) for r in rows[1:]] == [(e.seq, e.entry_hash) for e in events]
+    created = next(r for r in rows[1:] if r[5] == "pricing-elasticity")
+    assert created[3:5] == ["created", "model"]
+    assert audit_chain_verify().intact
+    pdf = _pdf_text(_bytes(report_generate(template_key="audit-extract", parameters=period,
+                                           format="pdf", actor=compliance_officer)))
+    unwrapped = pdf.replace(" ", "")  # narrow cells wrap long words
+    assert "pricing-elasticity" in unwrapped and events[0].entry_hash[:16] in unwrapped
+    # The extract shows what the audit trail page shows: the same right is needed.
+    with pytest.raises(PermissionDenied):
+        report_generate(template_key="audit-extract", parameters=period, format="csv",
+                        actor=risk_officer)
+
+
+def test_audit_extract_keeps_its_cap(stores, compliance_officer, monkeypatch) -> None:
+    monkeypatch.setattr("governance.selectors.reports.AUDIT_EXTRACT_LIMIT", 2)
+    MLModelFactory.create_batch(3)
+    today = timezone.localdate()
+    report = report_generate(template_key="audit-extract", parameters={
+        "start": str(today), "end": str(today)}, format="csv", actor=compliance_officer)
+    rows = list(csv.reader(io.StringIO(_bytes(report).decode())))
+    newest = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True)[:2]
+    assert [int(r[0]) for r in rows[1:]] == list(newest)
+    html = report_generate(template_key="audit-extract", parameters={
+        "start": str(today), "end": str(today)}, format="html", actor=compliance_officer)
+    assert "Only the newest 2 entries are listed" in _bytes(html).decode()
 
 
 def test_another_app_can_register_a_template(stores, compliance_officer) -> None:
