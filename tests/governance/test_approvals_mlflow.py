@@ -5,7 +5,10 @@ promotes it, and the client then reads it as Production."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from rest_framework.authtoken.models import Token
@@ -18,7 +21,6 @@ from inventory.models import ModelVersion
 from inventory.services.versions import model_version_transition
 from tests.factories import UserFactory
 from tests.factories.catalogue import TeamFactory
-from tests.governance.conftest import high_risk_policy
 from tests.inventory.mlflow_support import install_registration_rules, model_tags, version_tags
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,8 +30,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _client_environment(monkeypatch, transactional_db):
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "20")
+    # A transactional test database is emptied between tests: put back the shipped
+    # registration rules and approval policies.
     install_registration_rules()
-    high_risk_policy()
+    importlib.import_module(
+        "governance.migrations.0003_approval_policy_and_minimisation_defaults").forwards(
+        django_apps, None)
 
 
 def _as(monkeypatch, user) -> None:

@@ -529,7 +529,9 @@ def test_list_page_and_detail_have_a_ceiling_on_queries(client, compliance_offic
     model = MLModelFactory(compliance_tags=["sr-11-7"])
     _login(client, compliance_officer)
     assert _count_queries(client, reverse("inventory:mlmodel_list")) <= 20
-    assert _count_queries(client, model.get_absolute_url()) <= 25
+    # The detail page includes the panels other apps add (lineage, compliance, approvals,
+    # findings, monitoring health and alerts), a few queries each.
+    assert _count_queries(client, model.get_absolute_url()) <= 32
 
 
 def test_compliance_officer_role_holds_the_view_permissions_the_pages_need(compliance_officer):

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from inventory.choices import ModelStage
 from inventory.models import ModelVersion
 from inventory.selectors.versions import model_version_components
 from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
@@ -18,8 +17,7 @@ from tests.factories.catalogue import MLModelFactory, ModelVersionFactory
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ["core", "inventory", "lineage", "templates"]
 # Claims of features nothing implements (checked case-insensitively).
-ABSENT = [r"mlflow", r"signature checks?", r"approval (check|workflow)",
-          r"bypass approvals", r"or approved what", r"reporting work",
+ABSENT = [r"signature checks?", r"or approved what", r"reporting work",
           r"dashboards, reports", r"verified signature"]
 
 
@@ -66,18 +64,3 @@ def test_pages_admin_and_api_say_reported_as_signed(client, api_client_for, plat
     schema = api_client_for(platform_admin).get(reverse("schema"))
     assert schema.status_code == 200
     assert "Custodia does not verify the signature" in schema.content.decode()
-
-
-@pytest.mark.django_db
-def test_version_pages_no_longer_claim_an_mlflow_registry(client, platform_admin):
-    model = MLModelFactory()
-    client.force_login(platform_admin)
-    for url in (reverse("inventory:mlmodel_detail", args=[model.pk]),
-                reverse("inventory:modelversion_list") + "?stage=retired",
-                reverse("core:jobrun_list")):
-        page = client.get(url).content.decode()
-        assert "MLflow" not in page
-    version = ModelVersionFactory(model=model, stage=ModelStage.REGISTERED)
-    page = client.get(reverse("inventory:modelversion_transition",
-                              args=[version.pk])).content.decode()
-    assert "approval check" not in page

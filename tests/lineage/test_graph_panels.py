@@ -76,4 +76,5 @@ def test_dataset_panel_and_its_absence_without_the_lineage_permission():
 
 def test_a_model_without_versions_shows_no_lineage_panel():
     model = MLModelFactory(name="empty-model")
-    assert panels_for(_request(UserFactory(roles=[Role.AUDITOR])), model) == []
+    keys = [p.key for p in panels_for(_request(UserFactory(roles=[Role.AUDITOR])), model)]
+    assert "lineage" not in keys
