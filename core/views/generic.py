@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 from typing import Any
 
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from core.choices import AccessAction
-from core.exports import csv_safe
+from core.exports import csv_safe, streaming_csv_writer
 from core.menu import alerts_for, counters_for
 from core.permissions import restrict_queryset, user_can, user_has_any_permission
 from core.services.audit import access_event_record
@@ -167,11 +166,7 @@ class ObjectListView(RestrictedViewMixin, TemplateView):
         access_event_record(request=self.request, action=AccessAction.EXPORT,
                             query=self.request.GET.urlencode(), result_count=queryset.count())
 
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo())
+        writer = streaming_csv_writer()
 
         def rows():
             yield writer.writerow([c.label for c in columns])

@@ -3,15 +3,13 @@ record and every access), each change shown field by field, exportable as CSV an
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from core.choices import AccessAction
-from core.exports import csv_safe
+from core.exports import csv_safe, streaming_csv_writer
 from core.menu import Alert, MenuItem, register_alert, register_menu_item
 from core.models import AuditEvent
 from core.pdf import pdf_response
@@ -75,11 +73,7 @@ class AuditTrailView(ObjectListView):
         access_event_record(request=self.request, action=AccessAction.EXPORT,
                             query=self.request.GET.urlencode(), result_count=queryset.count())
 
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo())
+        writer = streaming_csv_writer()
         header = ["Entry", "When (UTC)", "Who", "Action", "Record type", "Record id", "Record",
                   "Why", "Changes or details", "Entry SHA-256"]
 

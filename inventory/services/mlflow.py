@@ -225,23 +225,29 @@ def mlflow_model_rename(*, model: MLModel, new_name: str, actor: Actor) -> MLMod
                                     reason=_reason(f"Renamed from “{model.name}”"))
 
 
+def _tag_change_data(record: MLModel | ModelVersion, fields: tuple[str, ...], key: str,
+                     value: str | None) -> dict[str, Any]:
+    """What setting (or, with `value` None, removing) tag `key` changes on `record`: its
+    labels, or the Custodia field a `custodia.` key names."""
+    name = _field_tag(key, fields)
+    if name is None:
+        labels = dict(record.labels or {})
+        if value is None:
+            labels.pop(key, None)
+        else:
+            labels[key] = value
+        return {"labels": labels}
+    try:
+        return {name: _convert(type(record), name, value)}
+    except ValidationError as error:
+        raise ValidationError({key: error.messages}) from None
+
+
 def _model_change(model: MLModel, key: str, value: str | None, actor: Actor,
                   reason: str) -> MLModel:
     with transaction.atomic():
         locked = MLModel.objects.select_for_update().get(pk=model.pk)
-        name = _field_tag(key, MODEL_TAG_FIELDS)
-        if name is None:
-            labels = dict(locked.labels or {})
-            if value is None:
-                labels.pop(key, None)
-            else:
-                labels[key] = value
-            data = {"labels": labels}
-        else:
-            try:
-                data = {name: _convert(MLModel, name, value)}
-            except ValidationError as error:
-                raise ValidationError({key: error.messages}) from None
+        data = _tag_change_data(locked, MODEL_TAG_FIELDS, key, value)
         return catalogue.mlmodel_update(model=locked, actor=actor, reason=reason, data=data)
 
 
@@ -284,19 +290,7 @@ def _version_change(version: ModelVersion, key: str, value: str | None, actor: A
                     reason: str) -> ModelVersion:
     with transaction.atomic():
         locked = ModelVersion.objects.select_for_update().get(pk=version.pk)
-        name = _field_tag(key, VERSION_TAG_FIELDS)
-        if name is None:
-            labels = dict(locked.labels or {})
-            if value is None:
-                labels.pop(key, None)
-            else:
-                labels[key] = value
-            data = {"labels": labels}
-        else:
-            try:
-                data = {name: _convert(ModelVersion, name, value)}
-            except ValidationError as error:
-                raise ValidationError({key: error.messages}) from None
+        data = _tag_change_data(locked, VERSION_TAG_FIELDS, key, value)
         return versions.model_version_update(version=locked, actor=actor, reason=reason,
                                              data=data)
 

@@ -10,7 +10,6 @@ restrictions, recorded as an export in the access log.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterator
 
@@ -30,7 +29,7 @@ from core.api.filtering import StrictFilterBackend
 from core.api.viewsets import GovernedViewSet
 from core.audit import audit_context
 from core.choices import AccessAction
-from core.exports import csv_safe
+from core.exports import csv_safe, streaming_csv_writer
 from core.services.audit import access_event_record
 from inventory.api.serializers.catalogue import (
     ComplianceTagSerializer,
@@ -116,11 +115,7 @@ class CSVExportMixin:
         access_event_record(request=request, action=AccessAction.EXPORT,
                             query=request.GET.urlencode(), result_count=queryset.count())
 
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo())
+        writer = streaming_csv_writer()
         columns = self.csv_columns
 
         def rows() -> Iterator[str]:
